@@ -1,0 +1,21 @@
+"""Shared fixtures. Integration tests read ../shared/datasets: outside CI they skip when it is
+absent; in CI (CI=true) its absence is a failure, never a silent skip."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from core.paths import datasets_dir
+
+
+@pytest.fixture(scope="session")
+def datasets() -> Path:
+    root = datasets_dir()
+    if not root.is_dir():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"shared datasets not found at {root} (set PROJ_DATASETS); CI requires them")
+        pytest.skip(f"shared datasets not found at {root}")
+    return root

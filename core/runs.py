@@ -1,0 +1,181 @@
+"""The run store: the contract between the command line (writer) and the app (reader).
+
+A run is a directory ``<root>/<run_id>/`` written atomically and never modified afterwards::
+
+    manifest.json      config, signature, model/dataset ids and checksums, timings, counts, and
+                       the sha256 of the two files below
+    sentences.parquet  one row per sentence record (scalar columns for filtering + the full
+                       record as JSON in column ``record``)
+    metrics.json       overall / per-type / per-language P/R/F1, proj_ratio, outcome counts
+
+The dashboard reads only ``metrics.json`` (and the manifest), never the parquet file. Reported
+results of papers are runs with ``"kind": "reported"`` and no parquet file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from core.cache import atomic_dir, atomic_write_json, sha256_file
+from core.errors import ProjectError
+
+MANIFEST, SENTENCES, METRICS = "manifest.json", "sentences.parquet", "metrics.json"
+RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,199}$")
+FORMAT_VERSION = 1
+
+
+def check_run_id(run_id: str) -> str:
+    """Reject ids that could escape the runs root (``..``, slashes, absolute paths, ...)."""
+    if not isinstance(run_id, str) or not RUN_ID_RE.match(run_id) or ".." in run_id:
+        raise ProjectError(f"invalid run id {run_id!r}: use letters, digits and . _ + = - only "
+                           "(no slashes, no '..')", setting="run_id")
+    return run_id
+
+
+def run_dir(root: str | Path, run_id: str) -> Path:
+    """``root/run_id``, guaranteed to lie inside ``root``."""
+    root = Path(root).resolve()
+    path = (root / check_run_id(run_id)).resolve()
+    if path.parent != root:
+        raise ProjectError(f"run id {run_id!r} escapes the runs root {root}", setting="run_id")
+    return path
+
+
+def slug(text: str) -> str:
+    """A run-id-safe version of ``text``."""
+    s = re.sub(r"[^A-Za-z0-9._+=-]+", "-", text).strip("-.")
+    return s or "run"
+
+
+def write_run(root: str | Path, run_id: str, manifest: Mapping[str, Any],
+              rows: Sequence[Mapping[str, Any]] | None, metrics: Mapping[str, Any]) -> Path:
+    """Write a complete run atomically; returns its directory.
+
+    ``rows`` are sentence rows (see :func:`core.records.record_row`); ``None`` for reported runs.
+    The manifest is completed with checksums of the files written.
+    """
+    final = run_dir(root, run_id)
+    with atomic_dir(final) as tmp:
+        files: dict[str, str] = {}
+        if rows is not None:
+            import pandas as pd
+
+            pd.DataFrame(list(rows)).to_parquet(tmp / SENTENCES, index=False)
+            files[SENTENCES] = sha256_file(tmp / SENTENCES)
+        atomic_write_json(tmp / METRICS, dict(metrics))
+        files[METRICS] = sha256_file(tmp / METRICS)
+        full = {"format_version": FORMAT_VERSION, "run_id": run_id, **manifest,
+                "checksums": files}
+        atomic_write_json(tmp / MANIFEST, full)
+    return final
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise ProjectError("missing file", path=path) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"not valid JSON ({exc})", path=path,
+                           hint="the run is corrupted; delete it and re-run") from None
+    if not isinstance(data, dict):
+        raise ProjectError("expected a JSON object", path=path)
+    return data
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the dashboard needs about one run, read from manifest + metrics only."""
+
+    root: Path
+    run_id: str
+    manifest: Mapping[str, Any]
+    metrics: Mapping[str, Any]
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.run_id
+
+    @property
+    def kind(self) -> str:
+        return str(self.manifest.get("kind", "ours"))
+
+    @property
+    def has_sentences(self) -> bool:
+        return SENTENCES in self.manifest.get("checksums", {})
+
+
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    return _read_json(Path(path) / MANIFEST)
+
+
+def read_run(root: str | Path, run_id: str, *, verify: bool = False) -> RunInfo:
+    """Manifest and metrics of one run; ``verify`` checks the metrics checksum too."""
+    path = run_dir(root, run_id)
+    manifest = read_manifest(path)
+    if verify:
+        verify_run(path, manifest, files=(METRICS,))
+    return RunInfo(Path(root).resolve(), run_id, manifest, _read_json(path / METRICS))
+
+
+def verify_run(path: str | Path, manifest: Mapping[str, Any] | None = None, *,
+               files: Iterable[str] | None = None) -> None:
+    """Raise :class:`ProjectError` if a file's sha256 differs from the manifest's."""
+    path = Path(path)
+    manifest = manifest or read_manifest(path)
+    sums: Mapping[str, str] = manifest.get("checksums", {})
+    for name in files or sums:
+        if name not in sums:
+            continue
+        f = path / name
+        if not f.exists():
+            raise ProjectError("missing file listed in the manifest", path=f)
+        if sha256_file(f) != sums[name]:
+            raise ProjectError("checksum mismatch: the file was modified or corrupted", path=f,
+                               hint="delete the run directory and re-run it")
+
+
+def list_runs(roots: Iterable[str | Path]) -> list[RunInfo]:
+    """Every readable run under the given roots (unreadable ones are skipped, see
+    :func:`scan_runs` for the errors)."""
+    return scan_runs(roots)[0]
+
+
+def scan_runs(roots: Iterable[str | Path]) -> tuple[list[RunInfo], list[ProjectError]]:
+    """Runs under ``roots`` plus the errors of directories that look like broken runs."""
+    runs: list[RunInfo] = []
+    errors: list[ProjectError] = []
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for d in sorted(root.iterdir()):
+            if d.name.startswith(".") or not (d / MANIFEST).exists():
+                continue
+            try:
+                runs.append(read_run(root, d.name))
+            except ProjectError as exc:
+                errors.append(exc)
+    return runs, errors
+
+
+def read_sentences(root: str | Path, run_id: str, *, verify: bool = True):
+    """The run's sentence table as a pandas DataFrame (checksum verified by default)."""
+    import pandas as pd
+
+    path = run_dir(root, run_id)
+    manifest = read_manifest(path)
+    if SENTENCES not in manifest.get("checksums", {}):
+        raise ProjectError("this run has no sentence table (a reported or summary-only run)",
+                           path=path)
+    if verify:
+        verify_run(path, manifest, files=(SENTENCES,))
+    try:
+        return pd.read_parquet(path / SENTENCES)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise ProjectError(f"cannot read parquet ({exc})", path=path / SENTENCES) from None

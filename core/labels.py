@@ -104,6 +104,16 @@ ONTONOTES_TO_CONLL: dict[str, str | None] = {
     "ORDINAL": None, "CARDINAL": None,
 }
 
+def _compose(first: Mapping[str, str | None],
+             then: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The mapping that applies ``first`` and then ``then`` (unlisted types map to themselves)."""
+    out: dict[str, str | None] = {k: (None if v is None else then.get(v, v))
+                                  for k, v in first.items()}
+    for k, v in then.items():
+        out.setdefault(k, v)
+    return out
+
+
 #: Named label maps users can pick in configs (``label_map: no_misc``) or combine with "+".
 LABEL_MAPS: dict[str, dict[str, str | None]] = {
     "identity": {},
@@ -128,23 +138,29 @@ class LabelMap:
     @classmethod
     def parse(cls, spec: str | Mapping[str, str | None] | None, *,
               keep: Iterable[str] | None = None) -> "LabelMap":
-        """Build from a preset name, ``"a+b"`` presets, ``"MISC=O,GPE=LOC"`` pairs, or a dict."""
+        """Build from a preset name, ``"MISC=O,GPE=LOC"`` pairs, a dict, or a chain of these
+        joined by ``"+"`` (or ``","``).
+
+        A chain applies its parts in order: ``"ontonotes+no_misc"`` maps NORP to MISC and then
+        drops MISC (the parts are composed, not merged), and ``"A=B,B=C"`` maps A to C.
+        """
         keep_set = frozenset(keep) if keep is not None else None
         if spec is None:
             return cls({}, keep_set)
         if isinstance(spec, Mapping):
             return cls({k: (None if v in (None, "O") else v) for k, v in spec.items()}, keep_set)
-        merged: dict[str, str | None] = {}
+        composed: dict[str, str | None] = {}
         for part in filter(None, (p.strip() for p in spec.replace(",", "+").split("+"))):
             if "=" in part:
                 src, _, dst = part.partition("=")
-                merged[src.strip()] = None if dst.strip() in ("", "O") else dst.strip()
+                step = {src.strip(): None if dst.strip() in ("", "O") else dst.strip()}
             elif part in LABEL_MAPS:
-                merged.update(LABEL_MAPS[part])
+                step = LABEL_MAPS[part]
             else:
                 raise ProjectError(f"unknown label map {part!r}", setting="label_map",
                                    hint=f"use one of {sorted(LABEL_MAPS)} or 'TYPE=NEW' pairs")
-        return cls(merged, keep_set)
+            composed = _compose(composed, step)
+        return cls(composed, keep_set)
 
     def label(self, typ: str) -> str | None:
         new = self.mapping.get(typ, typ)

@@ -167,6 +167,8 @@ class Reason(str, Enum):
     NO_CANDIDATE = "no_candidate"                # no candidate scored above zero
     LOST_TO_HIGHER_SCORE = "lost_to_higher_score"  # its candidates went to better-scoring entities
     NOT_SELECTED = "not_selected"                # exact matching left it out of the optimum
+    SMALLER_RUN = "smaller_run"                  # a run dropped because only the largest is kept
+    MERGED = "merged"                            # merged into a same-type neighbour's span
 
 
 @dataclass(frozen=True)

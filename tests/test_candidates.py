@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import ProjectError
-from core.projection.candidates import (alignment_window, is_punctuation, merge_candidates,
+from core.projection.base import punctuation_only
+from core.projection.candidates import (alignment_window, merge_candidates,
                                         ner_candidates, ngram_candidates, ngram_ranges)
 from core.projection.scores import (align_matrix, align_score, attach_scores,
                                     score_candidates)
@@ -56,8 +57,8 @@ def test_ngrams_skip_punct_edges_is_optional() -> None:
     assert (0, 4) in default and (1, 3) in default
     trimmed = set(ranges(ngram_candidates(words, skip_punct_edges=True)))
     assert trimmed == {(1, 2), (1, 3), (2, 3)}
-    assert is_punctuation("),") and is_punctuation("«") and not is_punctuation("U.S.")
-    assert not is_punctuation("")
+    assert punctuation_only("),", "unicode") and punctuation_only("«", "unicode")
+    assert not punctuation_only("U.S.", "unicode")
 
 
 @settings(max_examples=100, deadline=None)
@@ -71,7 +72,8 @@ def test_ngram_ranges_match_the_definition(words: list[str], max_len: int | None
             return False
         if any("!" in w or "?" in w for w in span):
             return False
-        return not (punct_edges and (is_punctuation(span[0]) or is_punctuation(span[-1])))
+        return not (punct_edges and (punctuation_only(span[0], "unicode")
+                                    or punctuation_only(span[-1], "unicode")))
 
     n = len(words)
     expected = [(s, e) for s in range(n) for e in range(s + 1, n + 1) if allowed(s, e)]

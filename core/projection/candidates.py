@@ -19,19 +19,14 @@ score matrices in :mod:`core.projection.scores`.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Iterable, Sequence
 
 from core.errors import ProjectError
+from core.projection.base import punctuation_only
 from core.types import Alignment, Candidate, Span
 
 #: The paper skips n-grams that contain a word with one of these characters.
 PAPER_SKIP_CHARS: tuple[str, ...] = ("!", "?")
-
-
-def is_punctuation(word: str) -> bool:
-    """True when every character of a non-empty ``word`` is Unicode punctuation (category P*)."""
-    return bool(word) and all(unicodedata.category(ch).startswith("P") for ch in word)
 
 
 def ngram_ranges(tgt_words: Sequence[str], *, max_len: int | None = None,
@@ -54,7 +49,7 @@ def ngram_ranges(tgt_words: Sequence[str], *, max_len: int | None = None,
                 stop += 1  # every range reaching past a blocked word contains it
             out.extend((start, end) for end in range(start + 1, stop + 1))
         return out
-    punct = [is_punctuation(w) for w in tgt_words]
+    punct = [bool(w.strip()) and punctuation_only(w, "unicode") for w in tgt_words]
     for start in range(n):
         if blocked[start] or punct[start]:
             continue

@@ -1,0 +1,86 @@
+"""Projection methods by name: what configs, the CLI and the app's selectboxes offer.
+
+A method spec is a name, optionally followed by ``:`` and ``key=value`` settings separated by
+commas, e.g. ``heuristic``, ``heuristic:min_ratio=none``, ``candidates-ngram-exact:max_len=10``.
+Values are read as int, float, ``none``/``true``/``false``, or else strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from core.errors import ProjectError
+from core.projection.base import Projector
+from core.projection.candidate_projector import CandidateProjector
+from core.projection.easy_label import EasyLabelProjector
+from core.projection.heuristic import HeuristicProjector
+
+#: name -> (class, fixed settings, one-line description)
+PROJECTORS: dict[str, tuple[type, dict[str, Any], str]] = {
+    "heuristic": (HeuristicProjector, {},
+                  "Politov et al. 2025 heuristic: runs, gap filling d=1, length ratio > 0.8"),
+    "easy_label": (EasyLabelProjector, {},
+                   "García-Ferrero et al. 2022: largest run, punctuation drop, collisions"),
+    "candidates-ngram-greedy": (CandidateProjector, {"candidates": "ngram", "matching": "greedy"},
+                                "n-gram candidates, alignment score, greedy matching"),
+    "candidates-ngram-exact": (CandidateProjector, {"candidates": "ngram", "matching": "exact"},
+                               "n-gram candidates, alignment score, exact (ILP) matching"),
+    "candidates-ner-greedy": (CandidateProjector, {"candidates": "ner", "matching": "greedy"},
+                              "target NER spans as candidates, greedy matching"),
+    "candidates-ner-exact": (CandidateProjector, {"candidates": "ner", "matching": "exact"},
+                             "target NER spans as candidates, exact matching"),
+}
+
+#: Methods that need target-side NER spans (``ner_spans=``) at projection time.
+NEEDS_TARGET_NER = frozenset(n for n, (_, fixed, _) in PROJECTORS.items()
+                             if fixed.get("candidates") == "ner")
+
+
+def _value(text: str) -> Any:
+    low = text.strip().lower()
+    if low in ("none", "null"):
+        return None
+    if low in ("true", "false"):
+        return low == "true"
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text.strip()
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
+    """``"name:a=1,b=x"`` -> ``("name", {"a": 1, "b": "x"})``."""
+    name, _, rest = spec.strip().partition(":")
+    settings: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, val = part.partition("=")
+        if not eq or not key.strip():
+            raise ProjectError(f"bad setting {part!r} in {spec!r}: expected key=value",
+                               setting="method")
+        settings[key.strip()] = _value(val)
+    return name.strip(), settings
+
+
+def get_projector(spec: str) -> Projector:
+    """Build the projector a spec names; unknown names or settings list the valid ones."""
+    name, settings = parse_spec(spec)
+    if name not in PROJECTORS:
+        raise ProjectError(f"unknown projection method {name!r}", setting="method",
+                           hint=f"valid methods: {', '.join(PROJECTORS)}")
+    cls, fixed, _ = PROJECTORS[name]
+    allowed = {f.name for f in dataclasses.fields(cls)} - set(fixed)
+    unknown = sorted(set(settings) - allowed)
+    if unknown:
+        raise ProjectError(f"unknown setting(s) {unknown} for method {name!r}", setting="method",
+                           hint=f"valid settings: {', '.join(sorted(allowed))}")
+    return cls(**fixed, **settings)
+
+
+def describe() -> list[tuple[str, str]]:
+    """(name, description) of every method, for help texts and selectboxes."""
+    return [(name, desc) for name, (_, _, desc) in PROJECTORS.items()]
+
+

@@ -1,0 +1,126 @@
+"""A verified on-disk key -> JSON store, one SQLite file per (kind, component signature).
+
+Pipeline steps (translation, tagging, alignment) cache their per-sentence outputs here, keyed by
+the content of their input. Re-running a run, or re-projecting with another method, therefore
+reuses earlier work; a run interrupted at any point resumes from what the cache holds. Every
+entry carries a checksum of its key and value and is verified when read: a damaged entry is
+dropped (and recomputed by the caller), a damaged file raises :class:`ProjectError` naming it.
+SQLite in WAL mode makes each ``put_many`` atomic and lets parallel workers share a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from core.errors import ProjectError
+
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)",
+           "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT, checksum TEXT)")
+
+
+def content_key(*parts: object) -> str:
+    """A stable key for the JSON-serialisable ``parts`` (e.g. language pair + word lists)."""
+    blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _checksum(key: str, value: str) -> str:
+    return hashlib.sha256(f"{key}\t{value}".encode("utf-8")).hexdigest()
+
+
+class StepCache:
+    """Verified JSON values for one step kind and component signature."""
+
+    def __init__(self, kind: str, signature: str, root: str | Path | None = None) -> None:
+        from core.paths import cache_dir
+
+        self.kind, self.signature = kind, signature
+        base = Path(root) if root is not None else cache_dir() / "steps"
+        digest = hashlib.sha256(f"{kind}\n{signature}".encode("utf-8")).hexdigest()[:24]
+        self.path = base / kind / f"{digest}.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.hits = self.misses = self.dropped = 0
+        with self._connect() as con:
+            for stmt in _SCHEMA:
+                con.execute(stmt)
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('signature', ?)", (signature,))
+            row = con.execute("SELECT v FROM meta WHERE k='signature'").fetchone()
+        if row is None or row[0] != signature:
+            raise ProjectError(f"{kind} cache belongs to another component", path=self.path,
+                               hint="delete this file; it will be rebuilt")
+
+    def _connect(self) -> "_Connection":
+        return _Connection(self.path, self.kind)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """Verified values of the keys present (damaged entries are deleted and left out)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        bad: list[str] = []
+        with self._connect() as con:
+            for start in range(0, len(wanted), 500):
+                part = wanted[start:start + 500]
+                rows = con.execute(f"SELECT key, value, checksum FROM entries WHERE key IN "
+                                   f"({','.join('?' * len(part))})", part).fetchall()
+                for key, value, checksum in rows:
+                    try:
+                        if not isinstance(value, str) or checksum != _checksum(key, value):
+                            raise ValueError("checksum")
+                        found[key] = json.loads(value)
+                    except ValueError:
+                        bad.append(key)
+            if bad:
+                con.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in bad])
+        self.hits += len(found)
+        self.misses += len(wanted) - len(found)
+        self.dropped += len(bad)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        rows = []
+        for key, value in items:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            rows.append((key, text, _checksum(key, text)))
+        if not rows:
+            return
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+            con.execute("COMMIT")
+
+    def __len__(self) -> int:
+        with self._connect() as con:
+            return int(con.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+    def keys(self) -> Iterator[str]:
+        with self._connect() as con:
+            yield from (k for (k,) in con.execute("SELECT key FROM entries").fetchall())
+
+
+class _Connection:
+    """Opens the SQLite file; turns database errors into a :class:`ProjectError`; closes it."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path, self.kind = path, kind
+        self.con: sqlite3.Connection | None = None
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            self.con = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+            self.con.execute("PRAGMA journal_mode=WAL")
+            self.con.execute("PRAGMA busy_timeout=60000")
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{self.kind} cache is unreadable ({exc})", path=self.path,
+                               hint="delete this file; it will be rebuilt") from None
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self.con is not None
+        self.con.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise ProjectError(f"{self.kind} cache is unreadable ({exc})", path=self.path,
+                               hint="delete this file; it will be rebuilt") from None

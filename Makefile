@@ -7,5 +7,6 @@ setup:
 app: setup
 	.venv/bin/python -m streamlit run app.py --server.address 127.0.0.1 --browser.gatherUsageStats false
 
-test: setup
+test:
+	bash scripts/setup.sh --browser
 	.venv/bin/python -m pytest -q

@@ -269,10 +269,20 @@ def build_components(cfg: RunConfig, given: Components | None = None,
     if needs_aligner and comp.aligner is None:
         from core.aligners.registry import get_aligner
 
-        comp.aligner = CachedAligner(get_aligner(cfg.aligner, lang=cfg.lang,
-                                                 source_lang=cfg.source_lang,
-                                                 datasets_root=datasets_root))
+        aligner = get_aligner(cfg.aligner, lang=cfg.lang, source_lang=cfg.source_lang,
+                              datasets_root=datasets_root)
+        # alignments read from files are looked up by sentence index, not cached by content
+        comp.aligner = aligner if _takes_indices(aligner) else CachedAligner(aligner)
     return comp
+
+
+def _takes_indices(aligner: Any) -> bool:
+    import inspect
+
+    try:
+        return "indices" in inspect.signature(aligner.align).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _input_has_labels(cfg: RunConfig) -> bool:
@@ -326,6 +336,8 @@ class Runner:
     def run(self, items: Sequence[Item]) -> Iterator[SentenceRecord]:
         total = len(items)
         done = 0
+        if self.progress:
+            self.progress("sentences", 0, total)
         for start in range(0, total, CHUNK):
             chunk = [_Work(it) for it in items[start:start + CHUNK]]
             self._source_side(chunk)
@@ -420,8 +432,12 @@ class Runner:
             if w not in todo:
                 w.alignment = w.item.alignment  # type: ignore[assignment]
         if todo:
-            out = self._timed("align", len(todo), lambda: self.comp.aligner.align(
-                [(w.src_words, w.tgt_words) for w in todo]))
+            pairs = [(w.src_words, w.tgt_words) for w in todo]
+            if _takes_indices(self.comp.aligner):
+                out = self._timed("align", len(todo), lambda: self.comp.aligner.align(
+                    pairs, indices=[w.item.index for w in todo]))
+            else:
+                out = self._timed("align", len(todo), lambda: self.comp.aligner.align(pairs))
             for w, a in zip(todo, out):
                 a.check_bounds(len(w.src_words), len(w.tgt_words), where="aligner output")
                 w.alignment = a

@@ -179,3 +179,19 @@ def read_sentences(root: str | Path, run_id: str, *, verify: bool = True):
         return pd.read_parquet(path / SENTENCES)
     except Exception as exc:  # pyarrow raises several types for damaged files
         raise ProjectError(f"cannot read parquet ({exc})", path=path / SENTENCES) from None
+
+
+def export_summary(src_root: str | Path, run_id: str, dest_root: str | Path) -> Path:
+    """Copy a run's manifest and metrics (no sentence table) to ``dest_root``: the form in which
+    runs over public datasets are committed (numbers only, no dataset text)."""
+    src = run_dir(src_root, run_id)
+    dest = run_dir(dest_root, run_id)
+    if dest.exists():
+        return dest
+    verify_run(src, files=(METRICS,))
+    manifest = read_manifest(src)
+    metrics = _read_json(src / METRICS)
+    manifest = {k: v for k, v in manifest.items() if k not in ("checksums", "run_id",
+                                                                "format_version")}
+    manifest["summary_only"] = True
+    return write_run(dest_root, run_id, manifest, None, metrics)

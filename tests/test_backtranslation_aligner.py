@@ -137,7 +137,7 @@ def test_real_offline_translator_english_to_portuguese() -> None:
     english = "John Smith lives in Lisbon .".split()
     entities = [Span(0, 2, "PER"), Span(4, 5, "LOC")]
     target = "John Smith mora em Lisboa .".split()
-    (bt,) = back_translate(FastTranslateTranslator(workers=1), StringMatchAligner(),
+    (bt,) = back_translate(FastTranslateTranslator(), StringMatchAligner(),
                            [(english, entities, target)], "pt")
     assert "[" in bt.marked_translation and "[" not in bt.words
     by_label = {s.label: s.text(bt.words) for s in bt.spans}

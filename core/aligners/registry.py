@@ -81,9 +81,20 @@ def _embedding(encoder: str, method: str, settings: dict[str, Any], spec: str) -
                            hint=f"valid: {', '.join(sorted(allowed))}")
     ref = encoder[4:] if encoder.startswith("hub:") else encoder
     aligner = EmbeddingAligner.from_name(ref, methods=(method,), **settings)
-    aligner.signature = (f"{_encoder_signature(encoder)}|{method}|layer={aligner.layer}|"
+    return _sign(aligner, _encoder_signature(encoder))
+
+
+def _sign(aligner: Any, encoder_signature: str) -> Any:
+    aligner.encoder_signature = encoder_signature
+    aligner.signature = (f"{encoder_signature}|{aligner.methods[0]}|layer={aligner.layer}|"
                          f"distortion={aligner.distortion}|core={__version__}")
     return aligner
+
+
+def method_view(aligner: Any, method: str) -> Any:
+    """Another extraction method on an embedding aligner built here (shares its loaded model),
+    with its own name and signature."""
+    return _sign(aligner.for_method(method), aligner.encoder_signature)
 
 
 def get_aligner(spec: str, *, lang: str = "", source_lang: str = "en",

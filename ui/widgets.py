@@ -1,0 +1,189 @@
+"""Widgets and page helpers shared by the pages: error guard, empty states, URL ↔ state sync,
+the layout and focus pickers, and the figure/table renderers."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.errors import ProjectError
+from ui import state
+from ui.runs import ENV_VAR
+
+log = logging.getLogger(__name__)
+
+CLI_EXAMPLE = "python -m core run --set dataset=demo --set lang=pt"
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+@contextmanager
+def guard(what: str = "this page") -> Iterator[None]:
+    """Show user errors (:class:`ProjectError`) and unexpected exceptions as ``st.error``
+    instead of a traceback. Streamlit's own control flow (rerun, stop) passes through."""
+    try:
+        yield
+    except ProjectError as exc:
+        st.error(str(exc), icon=":material/error:")
+    except Exception as exc:  # noqa: BLE001 - the app never shows a traceback
+        log.exception("unexpected error in %s", what)
+        st.error(f"Unexpected error in {what}: {type(exc).__name__}: {exc}. "
+                 "The details are in the server log; please report it.",
+                 icon=":material/bug_report:")
+
+
+def no_runs_message(what: str = "runs with a sentence table") -> None:
+    """The empty state when no usable run exists: how to make one, how to add a root."""
+    st.info(f"No {what} found in the run roots.", icon=":material/folder_off:")
+    st.markdown(
+        "Create a run on the bundled demo corpus with the command line, from the repository "
+        "root:\n\n"
+        f"```bash\n.venv/bin/{CLI_EXAMPLE}\n```\n\n"
+        "Runs are written to `data/runs/`. To show runs stored elsewhere, add their directory "
+        f"in the sidebar (**Run roots → Add**) or start the app with `{ENV_VAR}=/path/to/runs` "
+        "(several directories separated by `:`)."
+    )
+
+
+# ------------------------------------------------------------------------------ URL sync
+
+
+def _seen(page: str) -> dict[str, str | None]:
+    seen = st.session_state.setdefault(state.URL_SEEN, {})
+    return seen.setdefault(page, {})
+
+
+def url_update(page: str, param: str) -> str | None:
+    """The URL value of ``param`` if it changed since this page last synced it (a new deep
+    link or a page switch with query parameters), else ``None``."""
+    raw = st.query_params.get(param)
+    if raw is None:
+        return None
+    if _seen(page).get(param) == raw:
+        return None
+    _seen(page)[param] = raw
+    return raw
+
+
+def seed(page: str, param: str, key: str, *, options: Sequence[Any] | None = None,
+         parse: Callable[[str], Any] = str) -> str | None:
+    """Copy a changed URL value into the widget state ``key`` before the widget is drawn.
+
+    Invalid values (not in ``options``) are ignored; the return value is then a message for
+    the page to show, else ``None``.
+    """
+    raw = url_update(page, param)
+    if raw is None:
+        return None
+    try:
+        value = parse(raw)
+    except (ValueError, TypeError):
+        return f"Ignored `{param}={raw}` from the URL: not a valid value."
+    if options is not None:
+        if isinstance(value, list):
+            bad = [v for v in value if v not in options]
+            value = [v for v in value if v in options]
+            if bad:
+                st.session_state[key] = value
+                return (f"Ignored unknown `{param}` value(s) from the URL: "
+                        f"{', '.join(map(str, bad))}.")
+        elif value not in options:
+            return f"`{param}={raw}` from the URL is not available here."
+    st.session_state[key] = value
+    return None
+
+
+def split_list(raw: str) -> list[str]:
+    return [x for x in raw.split(",") if x]
+
+
+def publish(page: str, values: Mapping[str, Any]) -> None:
+    """Write the page state to the URL (``None``/empty removes the parameter)."""
+    seen = _seen(page)
+    for param, value in values.items():
+        if isinstance(value, (list, tuple)):
+            value = ",".join(map(str, value))
+        text = None if value is None or value == "" else str(value)
+        current = st.query_params.get(param)
+        if text is None:
+            if current is not None:
+                del st.query_params[param]
+        elif current != text:
+            st.query_params[param] = text
+        seen[param] = text
+
+
+# ------------------------------------------------------------------------------ pickers
+
+
+def view_picker(key: str, *, label: str = "Alignment view") -> str:
+    """Layout of the alignment figure (auto / two rows / columns / matrix)."""
+    if key not in st.session_state:
+        st.session_state[key] = "auto"
+    return st.radio(label, list(state.VIEWS), key=key, horizontal=True,
+                    format_func=lambda v: state.VIEWS[v],
+                    help="Long sentences read best in columns or as a matrix; 'auto' switches "
+                         "to columns above 25 words.") or "auto"
+
+
+def focus_picker(key: str, options: Mapping[str, str], *, label: str = "Highlight links of"
+                 ) -> str:
+    """Pick an entity or word whose links are highlighted ("" = nothing)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = ""
+    return st.selectbox(label, list(options), key=key, format_func=lambda k: options[k],
+                        help="You can also click a word in the figure.") or ""
+
+
+def focus_from_selection(figure_key: str, focus_key: str) -> Callable[[], None]:
+    """A plotly ``on_select`` callback: a clicked word (or link) becomes the focus."""
+    def callback() -> None:
+        event = st.session_state.get(figure_key)
+        try:
+            points = event["selection"]["points"]
+        except (KeyError, TypeError):
+            return
+        for pt in points:
+            custom = pt.get("customdata")
+            if not custom:
+                continue
+            if custom[0] in ("s", "t") and len(custom) > 1:
+                st.session_state[focus_key] = f"{custom[0]}{int(custom[1])}"
+                return
+            if isinstance(custom[0], (int, float)):  # a link midpoint: focus its source word
+                st.session_state[focus_key] = f"s{int(custom[0])}"
+                return
+    return callback
+
+
+def show_figure(fig: go.Figure, key: str, *, on_select: Callable[[], None] | None = None,
+                max_height: int = 760) -> None:
+    """A Plotly figure; tall figures scroll inside a fixed-height box."""
+    height = int(fig.layout.height or 400)
+    config = {"displaylogo": False, "scrollZoom": False,
+              "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"]}
+    kwargs: dict[str, Any] = {"key": key, "config": config}
+    if on_select is not None:
+        kwargs.update(on_select=on_select, selection_mode="points")
+    if height > max_height:
+        with st.container(height=max_height):
+            st.plotly_chart(fig, **kwargs)
+    else:
+        st.plotly_chart(fig, **kwargs)
+
+
+def rows_table(rows: Iterable[Mapping[str, Any]], *, key: str | None = None,
+               column_config: Mapping[str, Any] | None = None, height: int | str = "auto"
+               ) -> None:
+    """A read-only table of plain rows (nothing when there are none)."""
+    df = pd.DataFrame(list(rows))
+    if df.empty:
+        return
+    st.dataframe(df, hide_index=True, key=key, column_config=dict(column_config or {}),
+                 height=height)

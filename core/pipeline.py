@@ -44,7 +44,7 @@ from core.paths import REPO_ROOT
 from core.projection.base import projected_spans
 from core.projection.registry import NEEDS_TARGET_NER, get_projector
 from core.records import evaluate_record, record_from_row, record_row
-from core.runs import read_sentences, run_dir, write_run
+from core.runs import read_sentences, remove_stale_temps, run_dir, write_run
 from core.stepcache import StepCache, content_key
 from core.types import Alignment, Projection, Sentence, SentenceRecord, Span
 
@@ -582,6 +582,7 @@ def execute(cfg: RunConfig, runs_root: str | Path, *, datasets_root: Path | None
         raise ProjectError("this run already exists", path=final,
                            hint="delete it to re-run, or change the config")
     with file_lock(Path(runs_root) / ".locks" / f"{run_id}.lock", what=f"run {run_id}"):
+        remove_stale_temps(runs_root, run_id)  # left by a killed earlier attempt
         t0 = time.perf_counter()
         items = select(load_items(cfg, datasets_root), cfg.limit, shard)
         comp = build_components(cfg, components, datasets_root)

@@ -51,6 +51,27 @@ def slug(text: str) -> str:
     return s or "run"
 
 
+def remove_stale_temps(root: str | Path, run_id: str) -> int:
+    """Delete temporary directories a killed writer of ``run_id`` left in ``root``.
+
+    :func:`core.cache.atomic_dir` writes a run into ``.<run_id>.<random>.tmp`` and renames it;
+    a process killed with SIGKILL before the rename leaves that directory behind (the listing
+    ignores it: its name starts with a dot). Call this only while holding the run's lock, so no
+    live writer of the same id can own one of them. Returns the number removed.
+    """
+    import shutil
+
+    root = Path(root)
+    if not root.is_dir():
+        return 0
+    n = 0
+    for d in root.glob(f".{check_run_id(run_id)}.*.tmp"):
+        if d.is_dir() and d.parent == root:
+            shutil.rmtree(d, ignore_errors=True)
+            n += 1
+    return n
+
+
 def write_run(root: str | Path, run_id: str, manifest: Mapping[str, Any],
               rows: Sequence[Mapping[str, Any]] | None, metrics: Mapping[str, Any]) -> Path:
     """Write a complete run atomically; returns its directory.

@@ -39,7 +39,7 @@ from core.readers.conll import read_conll
 from core.readers.parallel import read_lines
 from core.readers.pharaoh import read_pharaoh
 from core.records import record_row
-from core.runs import run_dir, slug, write_run
+from core.runs import remove_stale_temps, run_dir, slug, write_run
 from core.types import Alignment, Sentence, SentenceRecord, Span
 
 #: The aligner name that serves the uploaded Pharaoh alignments.
@@ -375,6 +375,7 @@ def run_user_data(data: UserData, runs_root: str | Path, *, aligner: str, method
     with file_lock(Path(runs_root) / ".locks" / f"{run_id}.lock", what=f"run {run_id}"):
         if final.exists():
             return final, False
+        remove_stale_temps(runs_root, run_id)  # left by a killed earlier attempt
         t0 = time.perf_counter()
         comp = build_components(cfg, Components(aligner=aligner_obj))
         runner = Runner(cfg, comp, progress=progress)

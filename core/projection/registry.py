@@ -76,7 +76,11 @@ def get_projector(spec: str) -> Projector:
     if unknown:
         raise ProjectError(f"unknown setting(s) {unknown} for method {name!r}", setting="method",
                            hint=f"valid settings: {', '.join(sorted(allowed))}")
-    return cls(**fixed, **settings)
+    try:
+        return cls(**fixed, **settings)
+    except (TypeError, ValueError) as exc:  # a value of the wrong type, e.g. min_ratio=abc
+        raise ProjectError(f"bad setting value in {spec!r} ({exc})", setting="method",
+                           hint=f"valid settings: {', '.join(sorted(allowed))}") from None
 
 
 def describe() -> list[tuple[str, str]]:

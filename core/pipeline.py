@@ -582,30 +582,43 @@ def execute(cfg: RunConfig, runs_root: str | Path, *, datasets_root: Path | None
         raise ProjectError("this run already exists", path=final,
                            hint="delete it to re-run, or change the config")
     with file_lock(Path(runs_root) / ".locks" / f"{run_id}.lock", what=f"run {run_id}"):
-        remove_stale_temps(runs_root, run_id)  # left by a killed earlier attempt
         t0 = time.perf_counter()
         items = select(load_items(cfg, datasets_root), cfg.limit, shard)
         comp = build_components(cfg, components, datasets_root)
-        runner = Runner(cfg, comp, progress=progress)
-        records = list(runner.run(items))
-        rows = [record_row(r, it.index) for r, it in zip(records, items)]
-        metrics = metrics_of(records, cfg)
-        manifest = {
-            "kind": "ours", "config": cfg.as_dict(), "signature": cfg.signature(),
-            "shard": list(shard) if shard else None,
-            "components": _component_ids(comp),
-            "inputs": _input_checksums(cfg, datasets_root),
-            "code": {"version": __version__, "git": _git_commit(),
-                     "python": platform.python_version()},
-            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "counts": {"sentences": len(records)},
-            "timings": runner.timer.summary(),
-            "seconds": round(time.perf_counter() - t0, 3),
-        }
-        path = write_run(runs_root, run_id, manifest, rows, metrics)
+        path, records = process_into_run(
+            cfg, items, comp, runs_root, run_id, progress=progress, started=t0,
+            manifest={"shard": list(shard) if shard else None,
+                      "inputs": _input_checksums(cfg, datasets_root)})
         if cfg.output and cfg.pipeline == "translate-train":
             write_projected_conll(cfg.output, records)
         return path
+
+
+def process_into_run(cfg: RunConfig, items: Sequence[Item], comp: Components,
+                     runs_root: str | Path, run_id: str, *, progress: Progress | None = None,
+                     manifest: Mapping[str, Any] | None = None, started: float | None = None
+                     ) -> tuple[Path, list[SentenceRecord]]:
+    """Run ``items`` through the steps and write the run (the caller holds the run's lock).
+
+    ``manifest`` adds or overrides manifest fields (e.g. ``inputs``, ``source``).
+    """
+    t0 = time.perf_counter() if started is None else started
+    remove_stale_temps(runs_root, run_id)  # left by a killed earlier attempt
+    runner = Runner(cfg, comp, progress=progress)
+    records = list(runner.run(items))
+    rows = [record_row(r, it.index) for r, it in zip(records, items)]
+    full = {
+        "kind": "ours", "config": cfg.as_dict(), "signature": cfg.signature(),
+        "components": _component_ids(comp),
+        "code": {"version": __version__, "git": _git_commit(),
+                 "python": platform.python_version()},
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "counts": {"sentences": len(records)},
+        "timings": runner.timer.summary(),
+        **(manifest or {}),
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+    return write_run(runs_root, run_id, full, rows, metrics_of(records, cfg)), records
 
 
 def write_projected_conll(path: str | Path, records: Sequence[SentenceRecord]) -> None:

@@ -19,12 +19,9 @@ file (by the name the user gave it) and the line. A run is the ``intrinsic`` pip
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import os
-import platform
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -34,12 +31,11 @@ from core.cache import file_lock
 from core.config import RunConfig
 from core.errors import ProjectError
 from core.labels import split_tag
-from core.pipeline import Components, Item, Runner, build_components, metrics_of
+from core.pipeline import Components, Item, Runner, build_components, process_into_run
 from core.readers.conll import read_conll
 from core.readers.parallel import read_lines
 from core.readers.pharaoh import read_pharaoh
-from core.records import record_row
-from core.runs import remove_stale_temps, run_dir, slug, write_run
+from core.runs import run_dir, slug
 from core.types import Alignment, Sentence, SentenceRecord, Span
 
 #: The aligner name that serves the uploaded Pharaoh alignments.
@@ -375,26 +371,13 @@ def run_user_data(data: UserData, runs_root: str | Path, *, aligner: str, method
     with file_lock(Path(runs_root) / ".locks" / f"{run_id}.lock", what=f"run {run_id}"):
         if final.exists():
             return final, False
-        remove_stale_temps(runs_root, run_id)  # left by a killed earlier attempt
-        t0 = time.perf_counter()
         comp = build_components(cfg, Components(aligner=aligner_obj))
-        runner = Runner(cfg, comp, progress=progress)
-        records = list(runner.run(items))
-        rows = [record_row(r, it.index) for r, it in zip(records, items)]
-        metrics = metrics_of(records, cfg)
-        manifest = {
-            "kind": "ours", "config": cfg.as_dict(), "signature": cfg.signature(),
-            "source": "upload", "upload": {"target_format": data.target_kind,
-                                           "has_gold": data.has_gold},
-            "inputs": dict(data.checksums),
-            "components": {"aligner": getattr(comp.aligner, "signature", aligner)},
-            "code": {"version": __version__, "python": platform.python_version()},
-            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "counts": {"sentences": len(records)},
-            "timings": runner.timer.summary(),
-            "seconds": round(time.perf_counter() - t0, 3),
-        }
-        return write_run(runs_root, run_id, manifest, rows, metrics), True
+        path, _ = process_into_run(
+            cfg, items, comp, runs_root, run_id, progress=progress,
+            manifest={"source": "upload",
+                      "upload": {"target_format": data.target_kind, "has_gold": data.has_gold},
+                      "inputs": dict(data.checksums)})
+        return path, True
 
 
 # ------------------------------------------------------------------------ one sentence (playground)

@@ -13,7 +13,8 @@ from core.paths import REPO_ROOT
 from core.pipeline import Components, execute, merge_shards, read_pretranslated
 from core.readers.conll import read_conll
 from core.runs import read_run, read_sentences
-from core.types import Alignment, Span
+from app_runs import CapsTagger  # tags runs of capitalised words as ORG
+from core.types import Alignment
 
 
 class MatchAligner:
@@ -29,28 +30,6 @@ class MatchAligner:
         self.calls += len(pairs)
         return [Alignment.of([(i, j) for i, s in enumerate(src) for j, t in enumerate(tgt)
                               if s.lower() == t.lower()], self.name) for src, tgt in pairs]
-
-
-class CapsTagger:
-    """Tags each run of capitalised words (not sentence-initial) as ORG."""
-
-    signature = "caps-v1"
-
-    def tag(self, sentences):
-        out = []
-        for words in sentences:
-            spans, k = [], 1
-            while k < len(words):
-                if words[k][:1].isupper():
-                    e = k
-                    while e < len(words) and words[e][:1].isupper():
-                        e += 1
-                    spans.append(Span(k, e, "ORG"))
-                    k = e
-                else:
-                    k += 1
-            out.append(spans)
-        return out
 
 
 class EchoTranslator:

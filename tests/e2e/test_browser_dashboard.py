@@ -76,7 +76,9 @@ def test_uploaded_markup_token_renders_as_text(goto, page, tmp_path, artifacts) 
         page.get_by_text(Path(path).name, exact=True).first.wait_for()
         wait_idle(page)
     try:
-        page.get_by_text("2 sentence pairs").first.wait_for(timeout=60_000)
+        # the summary updates after the last upload: wait until it has read the links file
+        page.get_by_text("alignments: 2 lines").first.wait_for(timeout=60_000)
+        wait_idle(page)
     finally:
         page.screenshot(path=str(artifacts / "your_data_checked.png"), full_page=True)
     # with an alignment file the uploaded links are the default aligner

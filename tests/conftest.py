@@ -19,3 +19,12 @@ def datasets() -> Path:
             pytest.fail(f"shared datasets not found at {root} (set PROJ_DATASETS); CI requires them")
         pytest.skip(f"shared datasets not found at {root}")
     return root
+
+
+@pytest.fixture(autouse=True)
+def _user_runs_root(tmp_path, monkeypatch):
+    """Keep tests away from the repository's ./runs (the CLI's and the app's default user
+    runs root): in-process code (AppTest included) sees a per-test directory instead."""
+    import core.cli
+
+    monkeypatch.setattr(core.cli, "default_runs_root", lambda: tmp_path / "user-runs")

@@ -30,7 +30,7 @@ import json
 import platform
 import subprocess
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -238,7 +238,8 @@ class CachedAligner:
 
 
 def build_components(cfg: RunConfig, given: Components | None = None,
-                     datasets_root: Path | None = None) -> Components:
+                     datasets_root: Path | None = None, items: Sequence[Item] = ()
+                     ) -> Components:
     """Load what the config needs (and nothing else), wrapped in the step caches."""
     from core.models.registry import load_tagger, load_translator
 
@@ -255,7 +256,7 @@ def build_components(cfg: RunConfig, given: Components | None = None,
     if needs_mt and comp.translator is None:
         comp.translator = load_translator(cfg.translator)
     needs_tagger = cfg.pipeline == "model-transfer" or (
-        cfg.pipeline == "translate-test" and not _input_has_labels(cfg))
+        cfg.pipeline == "translate-test" and not (cfg.input and _sources_labelled(items)))
     if needs_tagger and comp.tagger is None:
         comp.tagger = CachedTagger(load_tagger(cfg.tagger))
     method = cfg.method.partition(":")[0]
@@ -285,11 +286,10 @@ def _takes_indices(aligner: Any) -> bool:
         return False
 
 
-def _input_has_labels(cfg: RunConfig) -> bool:
-    if not cfg.input:
-        return False
-    items = read_pretranslated(cfg.input, cfg.lang, cfg.source_lang)
-    return all(i.source is not None and i.source.labels is not None for i in items)
+def _sources_labelled(items: Sequence[Item]) -> bool:
+    """True when every item brings English labels (pre-translated input): no tagger needed."""
+    return bool(items) and all(i.source is not None and i.source.labels is not None
+                               for i in items)
 
 
 # ------------------------------------------------------------------------------ processing
@@ -371,7 +371,8 @@ class Runner:
                 assert w.item.source is not None
                 w.src_words = w.item.source.words
                 w.translation = w.item.translation
-        if cfg.pipeline == "translate-test" and (not cfg.input or not _has_labels(chunk)):
+        if cfg.pipeline == "translate-test" and not (
+                cfg.input and _sources_labelled([w.item for w in chunk])):
             tags = self._timed("tag", len(chunk),
                                lambda: self.comp.tagger.tag([w.src_words for w in chunk]))
             for w, spans in zip(chunk, tags):
@@ -483,10 +484,6 @@ class Runner:
                               marked_translation=w.marked, extra=w.extra)
 
 
-def _has_labels(chunk: list[_Work]) -> bool:
-    return all(w.item.source is not None and w.item.source.labels is not None for w in chunk)
-
-
 def _marker_projections(entities: Sequence[Span], result: Any) -> tuple[Projection, ...]:
     """EasyProject: the matched bracketed spans are the projections."""
     from core.types import Reason
@@ -584,7 +581,7 @@ def execute(cfg: RunConfig, runs_root: str | Path, *, datasets_root: Path | None
     with file_lock(Path(runs_root) / ".locks" / f"{run_id}.lock", what=f"run {run_id}"):
         t0 = time.perf_counter()
         items = select(load_items(cfg, datasets_root), cfg.limit, shard)
-        comp = build_components(cfg, components, datasets_root)
+        comp = build_components(cfg, components, datasets_root, items)
         path, records = process_into_run(
             cfg, items, comp, runs_root, run_id, progress=progress, started=t0,
             manifest={"shard": list(shard) if shard else None,
@@ -672,11 +669,3 @@ def _merge_timings(parts: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[s
         for step, v in part.items():
             t.add(step, float(v.get("seconds") or 0), int(v.get("sentences") or 0))
     return t.summary()
-
-
-def rerun_config(manifest: Mapping[str, Any], **changes: Any) -> RunConfig:
-    """The config of a stored run, with changes (e.g. another method on the same alignments)."""
-    values = dict(manifest["config"])
-    if values.get("keep_types") is not None:
-        values["keep_types"] = tuple(values["keep_types"])
-    return replace(RunConfig(**values), **changes)

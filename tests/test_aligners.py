@@ -7,10 +7,8 @@ Fast tests use tiny random BERTs (plumbing, and identity with the packages on th
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -140,7 +138,7 @@ def test_methods_match_simalign_package_on_random_matrices(m, n, seed, levels, r
     # With ties several matchings are optimal: compare size and weight; without, the cells.
     assert ours.sum() == theirs.sum() == min(m, n)
     assert float(sim[ours].sum()) == pytest.approx(float(sim[theirs.astype(bool)].sum()), rel=1e-6)
-    if levels > 3:
+    if np.unique(sim).size == sim.size:  # no ties (levels=1000 can still draw equal values)
         assert _cells(ours) == _cells(theirs)
 
 
@@ -315,16 +313,8 @@ def test_simalign_backend_refuses_silent_truncation(tiny) -> None:
 # ----------------------------------------------------------------------------- awesome-align
 
 def _import_awesome_align(monkeypatch: pytest.MonkeyPatch):
-    """awesome-align 0.1.7 imports boto3/botocore at module level, for S3 downloads only; they
-    are stubbed for the duration of the import when absent (nothing here downloads)."""
-    pytest.importorskip("awesome_align", reason="awesome-align is not installed")
-    if importlib.util.find_spec("boto3") is None:
-        stubs = {name: types.ModuleType(name)
-                 for name in ("boto3", "botocore", "botocore.config", "botocore.exceptions")}
-        stubs["botocore.config"].Config = object
-        stubs["botocore.exceptions"].ClientError = Exception
-        for name, module in stubs.items():
-            monkeypatch.setitem(sys.modules, name, module)
+    """awesome-align 0.1.7 (pinned in requirements.txt with its boto3 dependency): a missing
+    package is a failure, not a skip."""
     from awesome_align.configuration_bert import BertConfig
     from awesome_align.modeling import BertForMaskedLM
     from awesome_align.tokenization_bert import BertTokenizer

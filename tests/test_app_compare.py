@@ -138,8 +138,7 @@ def test_runs_over_different_sentences_say_so(open_page, runs) -> None:
 
 def test_committed_demo_runs_compare(monkeypatch) -> None:
     committed = [r for r in list_runs([ui.runs.DEFAULT_ROOT]) if r.has_sentences]
-    if len(ui.runs.comparison_sets(committed)) == 0:
-        pytest.skip("no comparable committed runs in data/runs yet")
+    assert ui.runs.comparison_sets(committed), "data/runs must hold comparable demo runs"
     monkeypatch.delenv("PROJ_RUNS", raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(PAGE)

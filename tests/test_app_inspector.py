@@ -205,8 +205,7 @@ def test_empty_state_explains_how_to_make_runs(monkeypatch, tmp_path) -> None:
 
 def test_committed_demo_runs_open_in_the_inspector(monkeypatch) -> None:
     runs = [r for r in list_runs([ui.runs.DEFAULT_ROOT]) if r.has_sentences]
-    if not runs:
-        pytest.skip("no committed runs in data/runs yet")
+    assert runs, "the committed demo runs in data/runs are missing"
     monkeypatch.delenv("PROJ_RUNS", raising=False)
     pick = sorted(runs, key=lambda r: r.run_id)[0]
     df = read_sentences(pick.root, pick.run_id)

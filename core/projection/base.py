@@ -21,6 +21,14 @@ class Projector(Protocol):
         ...
 
 
+def links_by_source(alignment: Alignment) -> dict[int, list[tuple[int, int]]]:
+    """Sure links grouped by their source word."""
+    by_src: dict[int, list[tuple[int, int]]] = {}
+    for i, j in alignment.links:
+        by_src.setdefault(i, []).append((i, j))
+    return by_src
+
+
 def projected_spans(projections: Sequence[Projection]) -> list[Span]:
     """The target spans written out by a list of projections, sorted by position."""
     return sorted(span for p in projections for span in p.targets)

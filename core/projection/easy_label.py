@@ -50,9 +50,9 @@ from typing import Sequence
 
 from core.errors import ProjectError
 from core.projection.base import (PUNCTUATION_SCHEMES, check_target_bounds, claim_words,
-                                  fill_gaps, format_range, maximal_runs, punctuation_only,
-                                  quote_span)
-from core.types import Alignment, Link, Projection, Reason, Span
+                                  fill_gaps, format_range, links_by_source, maximal_runs,
+                                  punctuation_only, quote_span)
+from core.types import Alignment, Projection, Reason, Span
 
 GAP_RULES = ("window", "between")
 COLLISION_TESTS = ("original", "overlap")
@@ -115,9 +115,7 @@ class EasyLabelProjector:
         """One :class:`Projection` per source entity, in the order of ``src_entities``."""
         n_tgt = len(tgt_words)
         check_target_bounds(alignment, n_tgt)
-        by_src: dict[int, list[Link]] = {}
-        for i, j in alignment.links:
-            by_src.setdefault(i, []).append((i, j))
+        by_src = links_by_source(alignment)
 
         names = [f"{e.label} {quote_span(e, src_words)}" for e in src_entities]
         links = [tuple(sorted(link for i in e.indices() for link in by_src.get(i, ())))

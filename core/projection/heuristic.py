@@ -32,7 +32,7 @@ from typing import Sequence
 
 from core.errors import ProjectError
 from core.projection.base import (check_target_bounds, claim_words, fill_gaps, format_range,
-                                  maximal_runs, quote_span)
+                                  links_by_source, maximal_runs, quote_span)
 from core.types import Alignment, Link, Projection, Reason, Span
 
 OVERWRITE_POLICIES = ("later", "first")
@@ -74,9 +74,7 @@ class HeuristicProjector:
         """One :class:`Projection` per source entity, in the order of ``src_entities``."""
         n_tgt = len(tgt_words)
         check_target_bounds(alignment, n_tgt)
-        by_src: dict[int, list[Link]] = {}
-        for i, j in alignment.links:
-            by_src.setdefault(i, []).append((i, j))
+        by_src = links_by_source(alignment)
 
         plans = [self._plan(ent, by_src, tgt_words) for ent in src_entities]
         later_wins = self.overwrite == "later"

@@ -195,3 +195,23 @@ def build_runs(root: str | Path, *, limit: int = 20) -> dict[str, str]:
                         input=str(_xss_input(root / ".inputs" / "xss.jsonl")))
         ids["pt-xss"] = execute(cfg, root, components=comp("match")).name
     return ids
+
+
+def app_opener(app: str, page: str, root: Path, monkeypatch, tmp_path: Path):
+    """``open(**query_params)`` -> an AppTest that has run ``page`` once with only ``root``
+    configured as runs root (the committed data/runs hidden)."""
+    import ui.runs
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PROJ_RUNS", str(root))
+    monkeypatch.setattr(ui.runs, "DEFAULT_ROOT", tmp_path / "no-committed-runs")
+
+    def _open(**qp: str) -> AppTest:
+        at = AppTest.from_file(app, default_timeout=30)
+        at.switch_page(page)
+        for k, v in qp.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return _open

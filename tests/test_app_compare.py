@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.runs
-from app_runs import build_runs
+from app_runs import app_opener, build_runs
 from core.metrics.alignment import agreement, corpus_agreement
 from core.records import alignment_from_dict
 from core.runs import list_runs, read_sentences
@@ -29,19 +29,9 @@ def runs(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 @pytest.fixture
 def open_page(runs, monkeypatch, tmp_path):
-    root, _ = runs
-    monkeypatch.setenv("PROJ_RUNS", str(root))
-    monkeypatch.setattr(ui.runs, "DEFAULT_ROOT", tmp_path / "no-committed-runs")
-
-    def _open(**qp: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=30)
-        at.switch_page(PAGE)
-        for k, v in qp.items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-    return _open
+    """``open_page(**query_params)`` -> AppTest that has run the page once (only our runs
+    root is configured)."""
+    return app_opener(APP, PAGE, runs[0], monkeypatch, tmp_path)
 
 
 def _alignments(root: Path, run_id: str) -> dict:

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.runs
-from app_runs import XSS, build_runs
+from app_runs import XSS, app_opener, build_runs
 from core.runs import list_runs, read_sentences
 from ui import state as S
 
@@ -28,21 +28,9 @@ def runs(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 @pytest.fixture
 def open_page(runs, monkeypatch, tmp_path):
-    """``open_page(**query_params)`` -> AppTest that has run the inspector once (only our
-    runs root is configured)."""
-    root, _ = runs
-    monkeypatch.setenv("PROJ_RUNS", str(root))
-    monkeypatch.setattr(ui.runs, "DEFAULT_ROOT", tmp_path / "no-committed-runs")
-
-    def _open(**qp: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=30)
-        at.switch_page(PAGE)
-        for k, v in qp.items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-    return _open
+    """``open_page(**query_params)`` -> AppTest that has run the page once (only our runs
+    root is configured)."""
+    return app_opener(APP, PAGE, runs[0], monkeypatch, tmp_path)
 
 
 def _figure(at: AppTest) -> dict:

@@ -7,6 +7,7 @@ Commands::
     runs list       list runs (ours and reported) with F1 and proj_ratio
     runs show       one run's manifest summary and scores
     runs compare    two runs side by side (per type; per sentence when both have sentences)
+    runs check      re-run configs/*.toml and compare with the committed data/runs
     import-reported store the paper's released result tables as reported runs
     datasets list   the dataset registry
     datasets check  which registered files are present, with checksums
@@ -169,6 +170,19 @@ def cmd_runs_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_runs_check(args: argparse.Namespace) -> int:
+    from core.repro import check_runs
+
+    counts: dict[str, int] = {}
+    failed = False
+    for c in check_runs(only=args.only, datasets_root=args.datasets, work_root=args.keep):
+        counts[c.status] = counts.get(c.status, 0) + 1
+        failed = failed or c.failed
+        print(f"{c.status:10} {c.run_id}" + (f"  ({c.detail})" if c.detail else ""), flush=True)
+    print("runs check: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    return 1 if failed else 0
+
+
 def cmd_import_reported(args: argparse.Namespace) -> int:
     from core.reported import import_reported
 
@@ -239,6 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     rc.add_argument("run_b")
     rc.add_argument("--top", type=int, default=10, help="sentences with the largest F1 gap")
     rc.set_defaults(func=cmd_runs_compare)
+    rk = rs.add_parser("check", help="re-run configs/*.toml and compare with data/runs")
+    rk.add_argument("--only", metavar="PATTERN", help="glob on run ids or config names")
+    rk.add_argument("--keep", type=Path, metavar="DIR", help="write the fresh runs here")
+    rk.set_defaults(func=cmd_runs_check)
 
     ir = sub.add_parser("import-reported", help="store the paper's result tables as runs")
     ir.add_argument("--csv-dir", type=Path, default=datasets_dir() / "politov2025_results")

@@ -76,8 +76,13 @@ def check_upload_size(name: str, size: int, limit: int | None = None) -> None:
 
 
 def _renamed(exc: ProjectError, real: Path, shown: str) -> ProjectError:
-    """The same error with the temporary path replaced by the name the user knows."""
-    return ProjectError(str(exc).replace(str(real), shown))
+    """The same error with the temporary path replaced by the name the user knows (its
+    content-free form too, see :meth:`ProjectError.without_content`)."""
+    def sub(text: str | None) -> str | None:
+        return None if text is None else text.replace(str(real), shown)
+
+    return ProjectError(sub(exc.message) or "", path=sub(exc.path), line=exc.line,
+                        setting=exc.setting, hint=sub(exc.hint), redacted=sub(exc.redacted))
 
 
 # ------------------------------------------------------------------------------- readers
@@ -132,7 +137,9 @@ def read_target_conll(path: str | Path, *, lang: str, name: str | None = None
             raise ProjectError(f"expected 'token<TAB>label' or a single token, got {text!r} "
                                f"(the last column {parts[-1]!r} is not a tag)", path=shown,
                                line=n, hint="separate token and label with a tab; a token "
-                               "with spaces needs a tab before its label")
+                               "with spaces needs a tab before its label",
+                               redacted="expected 'token<TAB>label' or a single token (the "
+                               "last column of this line is not a tag)")
         has = len(parts) >= 2
         if labelled is None:
             labelled, first = has, n
@@ -259,13 +266,28 @@ def _sha(path: Path) -> str:
 
 def load_user_data(source: str | Path, target: str | Path, *, lang: str,
                    alignment: str | Path | None = None, target_kind: str = "auto",
-                   source_lang: str = "en", names: dict[str, str] | None = None) -> UserData:
+                   source_lang: str = "en", names: dict[str, str] | None = None,
+                   quote: bool = True) -> UserData:
     """Read and cross-check the files (see the module docstring).
 
     ``names`` maps ``"source"``/``"target"``/``"alignment"`` to the names shown in errors (the
-    uploaded file names, when the files were saved under temporary paths).
+    uploaded file names, when the files were saved under temporary paths). With
+    ``quote=False`` (files on a server, not the user's own uploads) an error names the file,
+    the line and what was expected, but quotes nothing read from the file.
     """
-    names = names or {}
+    try:
+        return _load_user_data(source, target, lang=lang, alignment=alignment,
+                               target_kind=target_kind, source_lang=source_lang,
+                               names=names or {})
+    except ProjectError as exc:
+        if quote:
+            raise
+        raise exc.without_content() from None
+
+
+def _load_user_data(source: str | Path, target: str | Path, *, lang: str,
+                    alignment: str | Path | None, target_kind: str, source_lang: str,
+                    names: dict[str, str]) -> UserData:
     lang = lang.strip()
     if not lang:
         raise ProjectError("give the target language code (e.g. pt)", setting="lang")
@@ -351,18 +373,7 @@ def run_user_data(data: UserData, runs_root: str | Path, *, aligner: str, method
     models; ``None`` resolves the spec through :mod:`core.aligners.registry`). A run with the
     same id already in ``runs_root`` (same files, same choice) is reused, not recomputed.
     """
-    from core.projection.registry import NEEDS_TARGET_NER, parse_spec
-
-    if parse_spec(method)[0] in NEEDS_TARGET_NER:
-        raise ProjectError(f"method {method!r} needs a target-language NER model, which this "
-                           "page does not offer", setting="method")
-    external = aligner == EXTERNAL
-    if external:
-        aligner_obj = GivenAlignments(data.digest())
-    items = data.items(external=external)
-    cfg = RunConfig(pipeline="intrinsic", dataset=DATASET, lang=data.lang,
-                    source_lang=data.source_lang, aligner=aligner, method=method,
-                    name=slug(name))
+    cfg, items, aligner_obj = _user_run(data, aligner, method, aligner_obj, name)
     run_id = user_run_id(data, aligner, method, name)
     final = run_dir(runs_root, run_id)
     if final.exists():
@@ -378,6 +389,38 @@ def run_user_data(data: UserData, runs_root: str | Path, *, aligner: str, method
                       "upload": {"target_format": data.target_kind, "has_gold": data.has_gold},
                       "inputs": dict(data.checksums)})
         return path, True
+
+
+def _user_run(data: UserData, aligner: str, method: str, aligner_obj: Any, name: str
+              ) -> tuple[RunConfig, list[Item], Any]:
+    from core.projection.registry import NEEDS_TARGET_NER, parse_spec
+
+    if parse_spec(method)[0] in NEEDS_TARGET_NER:
+        raise ProjectError(f"method {method!r} needs a target-language NER model, which this "
+                           "page does not offer", setting="method")
+    external = aligner == EXTERNAL
+    if external:
+        aligner_obj = GivenAlignments(data.digest())
+    cfg = RunConfig(pipeline="intrinsic", dataset=DATASET, lang=data.lang,
+                    source_lang=data.source_lang, aligner=aligner, method=method,
+                    name=slug(name))
+    return cfg, data.items(external=external), aligner_obj
+
+
+def project_user_data(data: UserData, *, aligner: str, method: str, aligner_obj: Any = None,
+                      name: str = "upload", progress: Progress | None = None
+                      ) -> tuple[list[SentenceRecord], dict[str, Any]]:
+    """What :func:`run_user_data` computes, in memory only: the sentence records and the
+    run's metrics, nothing written (not even the step caches) — the app's read-only mode."""
+    from core.pipeline import metrics_of
+
+    if aligner != EXTERNAL and aligner_obj is None:
+        from core.aligners.registry import get_aligner
+
+        aligner_obj = get_aligner(aligner, lang=data.lang, source_lang=data.source_lang)
+    cfg, items, aligner_obj = _user_run(data, aligner, method, aligner_obj, name)
+    records = list(Runner(cfg, Components(aligner=aligner_obj), progress=progress).run(items))
+    return records, metrics_of(records, cfg)
 
 
 # ------------------------------------------------------------------------ one sentence (playground)

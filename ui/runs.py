@@ -104,11 +104,16 @@ def roots_sidebar() -> None:
             if str(root) in extras:
                 cols[1].button("✕", key=f"rm_root_{extras.index(str(root))}",
                                help="remove this root", on_click=_remove_root, args=(str(root),))
-        with st.form("add_root", clear_on_submit=True, border=False):
-            st.text_input("Add a runs directory", key=state.ROOT_INPUT,
-                          placeholder="/path/to/runs",
-                          help=f"A directory holding run folders (or set {ENV_VAR}).")
-            st.form_submit_button("Add", on_click=_add_root)
+        from ui.access import policy
+
+        if policy().read_only:
+            st.caption("Read-only demo: run roots cannot be added.")
+        else:
+            with st.form("add_root", clear_on_submit=True, border=False):
+                st.text_input("Add a runs directory", key=state.ROOT_INPUT,
+                              placeholder="/path/to/runs",
+                              help=f"A directory holding run folders (or set {ENV_VAR}).")
+                st.form_submit_button("Add", on_click=_add_root)
         problem = st.session_state.pop(state.ROOT_ERROR, None)
         if problem:
             st.error(problem)
@@ -120,10 +125,19 @@ def roots_sidebar() -> None:
 
 def _add_root() -> None:
     """Form callback: add the typed directory to the session's run roots (or report why not)."""
+    from core.errors import ProjectError
+    from ui.access import policy
+
     raw = str(st.session_state.get(state.ROOT_INPUT) or "").strip()
     if not raw:
         return
-    p = Path(raw).expanduser()
+    try:  # the access policy decides before anything is looked at (core/access.py)
+        if policy().read_only:
+            raise ProjectError("read-only demo: run roots cannot be added")
+        p = policy().check(raw, "runs directory")
+    except ProjectError as exc:
+        st.session_state[state.ROOT_ERROR] = str(exc)
+        return
     if not p.is_dir():
         st.session_state[state.ROOT_ERROR] = f"{p}: not a directory"
         return

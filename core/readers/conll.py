@@ -39,6 +39,10 @@ from core.readers.parallel import iter_text_lines
 from core.types import Sentence
 
 DOCSTART = "-DOCSTART-"
+# messages without file content, for files on a server (ProjectError.without_content)
+_NO_LABEL = "this line has no label column (expected 'token label', tab or space separated)"
+_BAD_TAG = ("the last column of this line is not a valid tag (expected 'O' or a prefix "
+            "B/I/E/S/L/U, '-' and a type, e.g. 'B-PER')")
 _LANG_PREFIX = re.compile(r"^([a-z]{2,3}(?:-[a-z]+)?):(?=.)")
 
 
@@ -124,7 +128,9 @@ def iter_conll(path: str | Path, *, lang: str = "", label_map: LabelMap | None =
                 if bad is not None:
                     raise ProjectError(f"{bad[1]} (strict IOB2 reading)", path=path,
                                        line=lines[bad[0]],
-                                       hint="read with repair=True to normalise the tags")
+                                       hint="read with repair=True to normalise the tags",
+                                       redacted="the tag on this line is not valid IOB2 "
+                                       "(strict IOB2 reading)")
         if label_map is not None:
             labels = label_map.tags(labels)
         return Sentence(f"{prefix_id}:{block}", lang, tuple(words), tuple(labels))
@@ -153,17 +159,19 @@ def iter_conll(path: str | Path, *, lang: str = "", label_map: LabelMap | None =
                 split_tag(token)
             except ProjectError:
                 raise ProjectError(f"token {token!r} has no label column", path=path,
-                                   line=lineno) from None
+                                   line=lineno, redacted=_NO_LABEL) from None
             continue
         if len(parts) < 2:
             raise ProjectError(f"token {token!r} has no label column", path=path, line=lineno,
-                               hint="each line must be 'token label' (tab or space separated)")
+                               hint="each line must be 'token label' (tab or space separated)",
+                               redacted=_NO_LABEL)
         tag = parts[-1]
         if tag not in known_tags:
             try:
                 split_tag(tag)
             except ProjectError as exc:
-                raise ProjectError(str(exc), path=path, line=lineno) from None
+                raise ProjectError(str(exc), path=path, line=lineno,
+                                   redacted=_BAD_TAG) from None
             known_tags.add(tag)
         if lang_prefix is None and token not in markers:
             lang_prefix = _detect_prefix(token, lang, strip_lang_prefix)

@@ -99,7 +99,8 @@ def read_tsv_pairs(path: str | Path, *, header: bool = True,
             pairs.append((row[0], row[1]))
     except csv.Error as exc:
         raise ProjectError(f"malformed quoting: {exc}", path=path, line=reader.line_num,
-                           hint="fix the quotes or read with quoting=False") from None
+                           hint="fix the quotes or read with quoting=False",
+                           redacted="malformed quoting") from None
     return pairs
 
 

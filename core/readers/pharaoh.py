@@ -21,6 +21,8 @@ from core.errors import ProjectError
 from core.readers.parallel import iter_text_lines
 from core.types import Alignment, Link
 
+_MALFORMED = ("malformed link: expected 'i-j', 'i?j', 'ipj' or 'i-j-score' with 0-based word "
+              "indices")
 _LINK = re.compile(r"(\d+)([-?p])(\d+)(?:-([0-9.eE+-]+))?")
 
 
@@ -34,9 +36,10 @@ def _parse(text: str, aligner: str) -> Alignment:
         if m is None:
             if item.startswith("-") or re.fullmatch(r"\d+[-?p]-\d+.*", item):
                 raise ProjectError(f"link {item!r} has a negative index; indices are 0-based "
-                                   "word positions")
+                                   "word positions", redacted="a link has a negative index; "
+                                   "indices are 0-based word positions")
             raise ProjectError(f"malformed link {item!r}: expected 'i-j', 'i?j', 'ipj' or "
-                               "'i-j-score' with 0-based word indices")
+                               "'i-j-score' with 0-based word indices", redacted=_MALFORMED)
         link = (int(m.group(1)), int(m.group(3)))
         if m.group(2) == "-":
             sure.append(link)
@@ -44,11 +47,14 @@ def _parse(text: str, aligner: str) -> Alignment:
             possible.append(link)
         if m.group(4) is not None:
             if m.group(2) != "-":
-                raise ProjectError(f"link {item!r}: only sure links ('i-j-score') take a score")
+                raise ProjectError(f"link {item!r}: only sure links ('i-j-score') take a score",
+                                   redacted="a possible link has a score: only sure links "
+                                   "('i-j-score') take one")
             try:
                 scores[link] = float(m.group(4))
             except ValueError:
-                raise ProjectError(f"link {item!r}: score {m.group(4)!r} is not a number") from None
+                raise ProjectError(f"link {item!r}: score {m.group(4)!r} is not a number",
+                                   redacted="a link's score is not a number") from None
     return Alignment.of(sure, aligner, possible=possible, scores=scores)
 
 
@@ -58,7 +64,7 @@ def parse_pharaoh_line(line: str, *, aligner: str = "", where: str = "") -> Alig
         return _parse(line, aligner)
     except ProjectError as exc:
         if where:
-            raise ProjectError(str(exc), path=where) from None
+            raise ProjectError(str(exc), path=where, redacted=exc.redacted) from None
         raise
 
 
@@ -69,7 +75,7 @@ def read_pharaoh(path: str | Path, *, aligner: str = "") -> list[Alignment]:
         try:
             out.append(_parse(text, aligner))
         except ProjectError as exc:
-            raise ProjectError(str(exc), path=path, line=lineno) from None
+            raise ProjectError(str(exc), path=path, line=lineno, redacted=exc.redacted) from None
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -124,11 +125,18 @@ class RunInfo:
 
     @property
     def kind(self) -> str:
-        return str(self.manifest.get("kind", "ours"))
+        return self.summary.kind
 
     @property
     def has_sentences(self) -> bool:
-        return SENTENCES in self.manifest.get("checksums", {})
+        return self.summary.has_sentences
+
+    @cached_property
+    def summary(self):
+        """The typed :class:`core.summary.RunSummary` of this run (parsed once)."""
+        from core.summary import summarize
+
+        return summarize(self.run_id, str(self.root), self.manifest, self.metrics)
 
 
 def read_manifest(path: str | Path) -> dict[str, Any]:

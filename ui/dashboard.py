@@ -21,19 +21,18 @@ from core.runs import MANIFEST, METRICS, scan_runs
 from core.viz.dashboard import runs_frame
 
 # -- session-state keys (prefix dash_) ------------------------------------------------------
-DATASETS = "dash_datasets"
-KINDS = "dash_kinds"
-PIPELINES = "dash_pipelines"
-LABELS = "dash_labels"
-LANGS = "dash_langs"
-LEVELS = "dash_levels"
+BENCHMARK = "dash_benchmark"
 VALUE = "dash_value"
+FAMILIES = "dash_families"
+LEVELS = "dash_levels"
+ONLY_OURS = "dash_only_ours"
+FAMILY = "dash_family"
+DUMBBELL = "dash_dumbbell"
 DIFF = "dash_diff"
 BASELINE = "dash_baseline"
 HEATMAP = "dash_heatmap"
 CELL = "dash_cell"
-OURS = "dash_ours"
-PAPER = "dash_paper"
+QP_BENCHMARK = "benchmark"
 
 
 def fingerprint(roots: Sequence[str | Path]) -> str:
@@ -72,3 +71,44 @@ def load_frame(roots: Sequence[str | Path]) -> tuple[pd.DataFrame, list[str]]:
     """(one row per run, messages of broken runs) for ``roots``, cached by fingerprint."""
     key = tuple(str(Path(r).resolve()) for r in roots)
     return _frame(key, fingerprint(key))
+
+
+def styled(table: pd.DataFrame):
+    """The paper table for ``st.dataframe``: best score of each row bold on a light
+    background, Δ coloured (blue better than the paper, red worse), one decimal."""
+    from core.viz.benchmark import DELTA, best_marks, short_name, value_columns
+
+    names = {c: short_name(c) for c in value_columns(table)}
+    marks = best_marks(table).rename(columns=names)
+    shown = table.drop(columns=["row", "code"], errors="ignore").rename(columns=names)
+    table = table.rename(columns=names)
+    cols = list(names.values())
+
+    def style(frame: pd.DataFrame) -> pd.DataFrame:
+        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for c in cols:
+            css.loc[marks[c], c] = "font-weight: 700; background-color: #fff3c4"
+            if c.endswith(DELTA):
+                v = frame[c]
+                css.loc[v > 0, c] = "color: #1f5fa8"
+                css.loc[v < 0, c] = "color: #a8322b"
+        is_mean = table["row"] == "mean"
+        css.loc[is_mean, "language"] = "font-style: italic"
+        return css
+
+    return shown.style.apply(style, axis=None)
+
+
+def column_help(table: pd.DataFrame) -> dict:
+    """``st.dataframe`` column config: full family names as help, narrow number columns."""
+    from core.viz.benchmark import short_name, value_columns
+
+    config = {"language": st.column_config.TextColumn("language", pinned=True),
+              "level": st.column_config.TextColumn("level", width="small")}
+    for c in value_columns(table):
+        fam, _, who = c.rpartition(" · ")
+        text = {"ours": f"our best {fam} run", "paper": f"the paper's best {fam} figure",
+                "Δ": f"ours − paper ({fam}), percentage points"}.get(who, c)
+        config[short_name(c)] = st.column_config.NumberColumn(short_name(c), help=text,
+                                                              width="small", format="%.1f")
+    return config

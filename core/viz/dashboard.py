@@ -28,6 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.resources import language_info, resource_rank
+from core.summary import RunSummary
 from core.viz.colors import OUTCOME_COLORS, SAFE, TYPE_COLORS, color_for
 
 #: Entity types in display order (others follow alphabetically).
@@ -36,79 +37,43 @@ TYPE_ORDER = ("PER", "ORG", "LOC", "MISC", "DATE")
 OUTCOMES = ("exact", "boundary", "wrong_type", "missed", "spurious")
 PAPER_PREFIX = "paper: "
 MEAN = "mean"
-_PATTERNS = ("", "/", "x", ".", "\\", "-", "|", "+")
-_BASE_COLUMNS = ("run_id", "root", "kind", "dataset", "lang", "lang_name", "script", "family",
-                 "resource", "split", "pipeline", "aligner", "method", "back_translation",
-                 "method_label", "label", "f1", "precision", "recall", "proj_ratio",
+TICK_CHARS = 34  # longest tick label (full label in the hover)
+_BASE_COLUMNS = ("run_id", "root", "kind", "dataset", "benchmark", "lang", "lang_name", "script",
+                 "family", "resource", "split", "pipeline", "aligner", "method",
+                 "back_translation", "method_family", "variant", "method_label", "label", "f1", "precision", "recall", "proj_ratio",
                  "sentences", "has_sentences", "signature", "citation", "created")
 
 
 # ------------------------------------------------------------------------------- the table
 
 
-def method_label(pipeline: str | None, aligner: str | None, method: str | None,
-                 back_translation: bool = False) -> str:
-    """``pipeline/aligner/method`` (+``+bt``); ``model-transfer`` has neither aligner nor method."""
-    if pipeline == "model-transfer" or (not aligner and not method):
-        return str(pipeline or "?")
-    label = "/".join([str(pipeline or "?"), str(aligner or "-"), str(method or "-")])
-    return label + ("+bt" if back_translation else "")
-
-
-def _num(value: Any) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-    return x
-
-
-def run_row(run_id: str, root: str, manifest: Mapping[str, Any],
-            metrics: Mapping[str, Any]) -> dict[str, Any]:
-    """One table row from a run's manifest and metrics (missing fields become NaN/None)."""
-    summary = metrics.get("run") or {}
-    config = manifest.get("config") or {}
-
-    def field(key: str) -> Any:
-        value = summary.get(key)
-        return config.get(key) if value is None and key not in summary else value
-
-    kind = str(summary.get("kind") or manifest.get("kind") or "ours")
-    pipeline, aligner, method = field("pipeline"), field("aligner"), field("method")
-    bt = bool(field("back_translation"))
-    lang = str(field("lang") or "?")
-    info = language_info(lang)
-    overall = metrics.get("overall") or {}
-    mlabel = method_label(pipeline, aligner, method, bt)
+def run_row(summary: RunSummary) -> dict[str, Any]:
+    """One table row from a run's typed summary (missing numbers are NaN)."""
+    info = language_info(summary.lang)
+    label = summary.label
     row: dict[str, Any] = {
-        "run_id": run_id, "root": root, "kind": kind, "dataset": str(field("dataset") or "?"),
-        "lang": lang, "lang_name": info.name, "script": info.script, "family": info.family,
-        "resource": info.resource, "split": field("split"), "pipeline": pipeline,
-        "aligner": aligner, "method": method, "back_translation": bt, "method_label": mlabel,
-        "label": (PAPER_PREFIX + mlabel) if kind == "reported" else mlabel,
-        "f1": _num(overall.get("f1")), "precision": _num(overall.get("precision")),
-        "recall": _num(overall.get("recall")), "proj_ratio": _num(metrics.get("proj_ratio")),
-        "sentences": _num(metrics.get("sentences_total", (manifest.get("counts") or {}).get(
-            "sentences"))),
-        "has_sentences": "sentences.parquet" in (manifest.get("checksums") or {}),
-        "signature": summary.get("signature") or manifest.get("signature"),
-        "citation": summary.get("citation") or manifest.get("citation"),
-        "created": manifest.get("created"),
+        "run_id": summary.run_id, "root": summary.root, "kind": summary.kind,
+        "dataset": summary.dataset, "benchmark": summary.benchmark, "lang": summary.lang,
+        "lang_name": info.name, "script": info.script, "family": info.family,
+        "resource": info.resource, "split": summary.split, "pipeline": summary.pipeline,
+        "aligner": summary.aligner_label or None, "method": summary.method,
+        "back_translation": summary.back_translation, "method_family": summary.family,
+        "variant": summary.variant, "method_label": label,
+        "label": (PAPER_PREFIX + label) if summary.kind == "reported" else label,
+        "f1": summary.f1, "precision": summary.precision, "recall": summary.recall,
+        "proj_ratio": summary.proj_ratio,
+        "sentences": float("nan") if summary.sentences is None else float(summary.sentences),
+        "has_sentences": summary.has_sentences, "signature": summary.signature,
+        "citation": summary.citation, "created": summary.created,
     }
-    if metrics.get("evaluated") is False:
-        for key in ("f1", "precision", "recall"):
-            row[key] = float("nan")
-    for typ, values in (metrics.get("per_type") or {}).items():
-        if isinstance(values, Mapping):
-            row[f"f1_{typ}"] = _num(values.get("f1"))
-    outcomes = metrics.get("outcomes") or {}
-    gold, pred = outcomes.get("gold") or {}, outcomes.get("pred") or {}
-    if gold or pred:
+    for typ, f1 in summary.per_type_f1.items():
+        row[f"f1_{typ}"] = f1
+    if summary.outcomes_gold or summary.outcomes_pred:
         for cat in OUTCOMES:
-            side = pred if cat == "spurious" else gold
-            row[f"out_{cat}"] = _num(side.get(cat, 0))
-    for reason, n in (metrics.get("reasons") or {}).items():
-        row[f"reason_{reason}"] = _num(n)
+            side = summary.outcomes_pred if cat == "spurious" else summary.outcomes_gold
+            row[f"out_{cat}"] = float(side.get(cat, 0))
+    for reason, n in summary.reasons.items():
+        row[f"reason_{reason}"] = float(n)
     return row
 
 
@@ -116,7 +81,7 @@ def runs_frame(runs: Iterable[Any]) -> pd.DataFrame:
     """One row per run (``RunInfo``-like objects: ``run_id``, ``root``, ``manifest``,
     ``metrics``), with the columns of :data:`_BASE_COLUMNS` plus ``f1_<TYPE>``,
     ``out_<category>`` and ``reason_<reason>`` where the metrics have them."""
-    rows = [run_row(r.run_id, str(r.root), r.manifest, r.metrics) for r in runs]
+    rows = [run_row(r.summary) for r in runs]
     df = pd.DataFrame(rows)
     for col in _BASE_COLUMNS:
         if col not in df.columns:
@@ -189,20 +154,22 @@ def row_labels(df: pd.DataFrame) -> pd.Series:
                      dtype="object")
 
 
-def short_labels(labels: Sequence[str]) -> list[str]:
-    """Labels without the pipeline part when all non-mean labels share one pipeline
-    (``intrinsic/match/heuristic`` -> ``match/heuristic``); ``paper: `` stays."""
-    def split(label: str) -> tuple[str, str, str]:
+def tick_labels(labels: Sequence[str]) -> list[str]:
+    """Axis ticks for method labels: a family shared by every label is dropped (the title names
+    it) and long labels are cut to :data:`TICK_CHARS` characters."""
+    def body(label: str) -> tuple[str, str]:
         prefix = PAPER_PREFIX if label.startswith(PAPER_PREFIX) else ""
-        body = label[len(prefix):]
-        pipeline, sep, rest = body.partition("/")
-        return prefix, pipeline, rest if sep else ""
+        return prefix, label[len(prefix):]
 
-    parts = [split(x) for x in labels if x != MEAN]
-    pipelines = {p for _, p, rest in parts if rest}
-    if len(pipelines) != 1 or any(not rest for _, _, rest in parts):
-        return list(labels)
-    return [x if x == MEAN else split(x)[0] + split(x)[2] for x in labels]
+    fams = {body(x)[1].split(" · ", 1)[0] for x in labels if x != MEAN}
+    out = []
+    for x in labels:
+        prefix, rest = body(x)
+        if len(fams) == 1 and " · " in rest:
+            rest = rest.split(" · ", 1)[1]
+        text = prefix + rest
+        out.append(text if len(text) <= TICK_CHARS else text[: TICK_CHARS - 1] + "…")
+    return out
 
 
 def label_order(df: pd.DataFrame) -> list[str]:
@@ -325,10 +292,10 @@ def heatmap_figure(df: pd.DataFrame, *, value: str = "f1", baseline: str | None 
     if flip:
         z, id_m, lang_m = z.T, id_m.T, lang_m.T
         xs, ys = rows_text, labels
-        x_ticks, y_ticks = rows_text, short_labels(labels)
+        x_ticks, y_ticks = rows_text, tick_labels(labels)
     else:
         xs, ys = labels, rows_text
-        x_ticks, y_ticks = short_labels(labels), rows_text
+        x_ticks, y_ticks = tick_labels(labels), rows_text
     finite = z[np.isfinite(z)]
     what = _WHAT.get(value, value)
     if baseline is not None and baseline in values.columns:
@@ -359,14 +326,15 @@ def heatmap_figure(df: pd.DataFrame, *, value: str = "f1", baseline: str | None 
                                 "click to open in the inspector<extra></extra>"}
     n_rows, n_cols = z.shape
     longest = max((len(t) for t in x_ticks), default=4)
-    angle = 0 if longest * 7 < 900 / max(n_cols, 1) else -35  # ~900 px of plot width
+    # rotated ticks keep ≥ 0.7 × column spacing between neighbours, so they never overlap
+    angle = 0 if longest * 7 < 900 / max(n_cols, 1) else -45  # ~900 px of plot width
     top = 70 + (int(4.2 * longest) if angle else 16)
     layout = _layout(title, max(320, top + 40 + 24 * n_rows), coloraxis=scale,
                      clickmode="event+select", dragmode=False,
                      margin={"l": 10, "r": 10, "t": top, "b": 10},
                      title={"text": title, "y": 0.995, "yanchor": "top", "x": 0.0,
                             "xanchor": "left"},
-                     xaxis={"side": "top", "tickangle": angle, "type": "category",
+                     xaxis={"side": "top", "tickangle": angle, "type": "category", "automargin": True,
                             "showgrid": False, "tickmode": "array", "tickvals": xs,
                             "ticktext": x_ticks},
                      yaxis={"autorange": "reversed", "type": "category", "showgrid": False,
@@ -377,35 +345,16 @@ def heatmap_figure(df: pd.DataFrame, *, value: str = "f1", baseline: str | None 
 # ----------------------------------------------------------------------------------- bars
 
 
-def _style(labels: pd.DataFrame, *, by_kind: bool = False) -> dict[str, dict[str, Any]]:
-    """Bar style per label: colour by method, pattern by aligner, lighter for reported.
-
-    ``by_kind``: the pattern marks reported bars (hatched) instead of the aligner, for charts
-    that put ours next to the paper's."""
-    aligners = sorted({str(a) for a in labels["aligner"].dropna().unique()})
+def _style(labels: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Bar style per label: colour by method, lighter with an outline for reported runs."""
     out: dict[str, dict[str, Any]] = {}
-    for r in labels.drop_duplicates("label")[["label", "method", "pipeline", "aligner",
-                                              "kind"]].itertuples(index=False):
+    for r in labels.drop_duplicates("label")[["label", "method", "pipeline", "kind"]].itertuples(
+            index=False):
         name = r.method if isinstance(r.method, str) and r.method else r.pipeline
-        pattern = ""
         reported = r.kind == "reported"
-        if by_kind:
-            pattern = "/" if reported else ""
-        elif isinstance(r.aligner, str) and r.aligner in aligners:
-            pattern = _PATTERNS[aligners.index(r.aligner) % len(_PATTERNS)]
-        out[r.label] = {
-            "marker": {"color": color_for(name), "pattern": {"shape": pattern},
-                       "line": {"color": "#333333", "width": 1.2 if reported else 0}},
-            "opacity": 0.55 if reported else 1.0,
-        }
-    return out
-
-
-def _by_label(cells: pd.DataFrame, columns: Sequence[str]) -> dict[str, dict[str, tuple]]:
-    """label -> lang -> tuple of ``columns`` (fast lookups instead of ``DataFrame.at``)."""
-    out: dict[str, dict[str, tuple]] = {}
-    for row in cells[["label", "lang", *columns]].itertuples(index=False):
-        out.setdefault(row[0], {})[row[1]] = tuple(row[2:])
+        out[r.label] = {"marker": {"color": color_for(name),
+                                   "line": {"color": "#333333", "width": 1.2 if reported else 0}},
+                        "opacity": 0.55 if reported else 1.0}
     return out
 
 
@@ -413,142 +362,6 @@ def _bar_layout(title: str, height: int, y_title: str, **extra: Any) -> dict[str
     return _layout(title, height, barmode="group",
                    yaxis={"title": {"text": y_title}, "range": [0, 100]},
                    legend={"orientation": "h", "y": -0.3}, **extra)
-
-
-def resource_bars(df: pd.DataFrame, *, value: str = "f1") -> go.Figure:
-    """Grouped bars per language, languages grouped by resource level (a two-level x axis)."""
-    cells = dedupe(df[df[value].notna()]) if not df.empty else df
-    if cells.empty:
-        return empty_figure("No runs with scores for this selection.")
-    langs = language_order(cells["lang"])
-    levels = {lang: language_info(lang).resource for lang in langs}
-    styles = _style(cells)
-    table = _by_label(cells, (value, "run_id", "lang_name", "dataset"))
-    data = []
-    for label in label_order(cells):
-        per = table.get(label, {})
-        present = [lang for lang in langs if lang in per]
-        data.append({
-            "type": "bar", "name": label,
-            "x": [[levels[lang] for lang in present], present],
-            "y": np.array([per[lang][0] * 100 for lang in present]),
-            "customdata": np.array([per[lang][1:] for lang in present], dtype=object),
-            "hovertemplate": "%{customdata[1]} (%{customdata[2]})<br>" + label +
-                             "<br>%{y:.1f}<extra></extra>", **styles[label]})
-    what = _WHAT.get(value, value)
-    return figure(data, _bar_layout(f"{what} ×100 by language, grouped by resource level "
-                                    "(levels are approximate)", 460, f"{what} ×100"))
-
-
-def resource_summary(df: pd.DataFrame, *, value: str = "f1") -> go.Figure:
-    """Mean (± standard deviation over languages) per resource level and method label."""
-    cells = dedupe(df[df[value].notna()]) if not df.empty else df
-    if cells.empty:
-        return empty_figure("No runs with scores for this selection.")
-    styles = _style(cells)
-    levels = sorted(cells["resource"].unique(), key=resource_rank)
-    stats = cells.groupby(["label", "resource"])[value].agg(["mean", "std", "size"])
-    data = []
-    for label in label_order(cells):
-        g = stats.loc[label].reindex(levels)
-        data.append({
-            "type": "bar", "name": label, "x": levels, "y": g["mean"].to_numpy() * 100,
-            "error_y": {"type": "data", "array": g["std"].fillna(0).to_numpy() * 100},
-            "customdata": g["size"].fillna(0).astype(int).to_numpy(),
-            "hovertemplate": label + "<br>%{x}: %{y:.1f} (%{customdata} languages)"
-                                     "<extra></extra>", **styles[label]})
-    what = _WHAT.get(value, value)
-    return figure(data, _bar_layout("Mean over languages per resource level (error bars: "
-                                    "standard deviation over languages)", 420, f"{what} ×100"))
-
-
-# ---------------------------------------------------------------------- ours vs reported
-
-
-def matching_reported(ours: str, df: pd.DataFrame) -> str | None:
-    """The reported label closest to our label ``ours``.
-
-    Tiers, first match wins: same pipeline, method and back-translation; same method and
-    back-translation; same method; same pipeline. Within a tier the label covering most of our
-    languages wins, then the aligner with the same extraction method (``…:itermax``), then the
-    name. A tier whose labels cover none of our languages is used only if no tier covers any.
-    """
-    mine = df[df["label"] == ours]
-    reported = df[df["kind"] == "reported"]
-    if mine.empty or reported.empty:
-        return None
-    m = mine.iloc[0]
-    our_langs = set(mine["lang"])
-    suffix = str(m["aligner"] or "").rpartition(":")[2]
-    fallback = None
-    for keys in (("pipeline", "method", "back_translation"), ("method", "back_translation"),
-                 ("method",), ("pipeline",)):
-        hit = reported
-        for k in keys:
-            want = m[k] if m[k] is not None else ""
-            hit = hit[hit[k].fillna("").eq(want)]
-        if hit.empty:
-            continue
-        ranked = sorted(
-            ((-len(our_langs & set(g["lang"])),
-              0 if suffix and str(g["aligner"].iloc[0] or "").endswith(":" + suffix) else 1,
-              label) for label, g in hit.groupby("label")))
-        if ranked[0][0] < 0:
-            return str(ranked[0][2])
-        fallback = fallback or str(ranked[0][2])
-    return fallback
-
-
-def reported_comparison(df: pd.DataFrame, ours: Sequence[str], reported: Sequence[str], *,
-                        value: str = "f1") -> go.Figure:
-    """Bars per language for our labels next to the paper's labels (lighter, outlined).
-
-    Only languages where at least one of ``ours`` has a score are shown.
-    """
-    wanted = [*ours, *reported]
-    cells = df[df["label"].isin(wanted) & df[value].notna()] if not df.empty else df
-    cells = dedupe(cells, keys=("lang", "label")) if not cells.empty else cells
-    langs = language_order(cells.loc[cells["label"].isin(ours), "lang"]) if not cells.empty \
-        else []
-    if not langs:
-        return empty_figure("None of the chosen methods of ours has scores here.")
-    styles = _style(cells, by_kind=True)
-    table = _by_label(cells, (value, "dataset", "lang_name"))
-    data = []
-    for label in wanted:
-        per = table.get(label, {})
-        present = [lang for lang in langs if lang in per]
-        if present:
-            data.append({
-                "type": "bar", "name": label, "x": present,
-                "y": np.array([per[lang][0] * 100 for lang in present]),
-                "customdata": np.array([per[lang][1:] for lang in present], dtype=object),
-                "hovertemplate": "%{customdata[1]} · %{customdata[0]}<br>" + label +
-                                 "<br>%{y:.1f}<extra></extra>", **styles[label]})
-    what = _WHAT.get(value, value)
-    return figure(data, _bar_layout("Ours (solid) next to the paper's reported figures (hatched; "
-                                    "datasets may differ, see the hover)", 440,
-                                    f"{what} ×100"))
-
-
-def comparison_table(df: pd.DataFrame, ours: str, reported: str | None, *,
-                     value: str = "f1") -> pd.DataFrame:
-    """Per language of ``ours``: ours, paper and the difference (×100), plus both datasets."""
-    cells = dedupe(df[df["label"].isin([ours, reported]) & df[value].notna()],
-                   keys=("lang", "label")) if not df.empty else df
-    table = _by_label(cells, (value, "dataset")) if not cells.empty else {}
-    a, b = table.get(ours, {}), table.get(reported or "", {})
-    langs = language_order(a)
-    out = pd.DataFrame({
-        "language": [f"{lang} {language_info(lang).name}" for lang in langs],
-        "resource": [language_info(lang).resource for lang in langs],
-        "ours": [a[lang][0] * 100 for lang in langs],
-        "ours dataset": [a[lang][1] for lang in langs],
-        "paper": [b[lang][0] * 100 if lang in b else np.nan for lang in langs],
-        "paper dataset": [b[lang][1] if lang in b else "" for lang in langs],
-    })
-    out["Δ"] = out["ours"] - out["paper"]
-    return out
 
 
 # ---------------------------------------------------------------------- per type, outcomes
@@ -646,21 +459,10 @@ def empty_figure(message: str) -> go.Figure:
                        "margin": {"l": 10, "r": 10, "t": 10, "b": 10}})
 
 
-def ours_labels(df: pd.DataFrame) -> list[str]:
-    """Our method labels (not reported), in display order."""
-    return [x for x in label_order(df) if not x.startswith(PAPER_PREFIX)] if not df.empty \
-        else []
-
-
 def dashboard_figures(df: pd.DataFrame, *, baseline: str | None = None) -> dict[str, go.Figure]:
-    """Every dashboard figure for ``df`` (what the page draws; used by the latency bench)."""
-    ours = ours_labels(df)
-    rep = matching_reported(ours[0], df) if ours else None
+    """The per-run figures of one selection (what the "all runs" tab draws; used by benches)."""
     return {
         "heatmap": heatmap_figure(df, baseline=baseline),
-        "resource_bars": resource_bars(df),
-        "resource_summary": resource_summary(df),
-        "reported": reported_comparison(df, ours[:1], [rep] if rep else []),
         "per_type": per_type_figure(df),
         "outcomes": outcomes_figure(df),
         "reasons": reasons_figure(df),

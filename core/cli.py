@@ -4,11 +4,16 @@ Commands::
 
     run             run a config (file and/or --set key=value; lists make a matrix)
     merge           merge the shard runs of one config
+    submit          run a config on a SLURM cluster: a job array of shards + a merge job
+    status          the state of submitted runs (squeue/scontrol), shard by shard
     runs list       list runs (ours and reported) with F1 and proj_ratio
     runs show       one run's manifest summary and scores
     runs compare    two runs side by side (per type; per sentence when both have sentences)
     runs check      re-run configs/*.toml and compare with the committed data/runs
     import-reported store the paper's released result tables as reported runs
+    import FORMAT   store another tool's projections as a run (elp, tprojection, easyproject,
+                    alignments, predictions, jsonl; docs/formats.md)
+    export RUN      write a run as Pharaoh, CoNLL or JSONL files
     datasets list   the dataset registry
     datasets check  which registered files are present, with checksums
 
@@ -86,6 +91,52 @@ def cmd_merge(args: argparse.Namespace) -> int:
     path = merge_shards(args.runs, args.run_ids, run_id=args.id)
     print(path)
     return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from core import cluster
+
+    if args.resume is not None:
+        if args.config or args.config_file or args.set:
+            raise ProjectError("--resume takes a submission id, not a config", setting="--resume")
+        state, n = cluster.resume(args.runs, args.resume or None)
+        print(f"submission {state['id']}: resubmitted {n} shard(s); merge job "
+              f"{state['merges'][-1]['job'] if n or state['merges'] else '-'}")
+        return 0
+    opts = cluster.JobOptions(args.partition, args.time, args.mem, args.cpus, args.gpus,
+                              args.max_running, tuple(args.sbatch), args.merge_partition,
+                              args.merge_time)
+    state = cluster.submit(args.config or args.config_file, args.set, runs_root=args.runs,
+                           datasets_root=args.datasets, shards=args.shards, options=opts,
+                           dry_run=args.dry_run)
+    n_tasks = sum(1 for _ in state["tasks"]) if not args.dry_run else \
+        len(state["cells"]) * state["shards"]
+    if args.dry_run:
+        for key in ("array", "merge"):
+            print(f"# ---- {state['scripts'][key]}")
+            print(Path(state["scripts"][key]).read_text(encoding="utf-8"))
+        print("# nothing submitted; to submit these scripts by hand:\n"
+              f"#   jid=$(sbatch --parsable {state['scripts']['array']})\n"
+              f"#   sbatch --dependency=afterok:$jid --kill-on-invalid-dep=yes "
+              f"{state['scripts']['merge']}")
+        return 0
+    print(f"submission {state['id']}: {len(state['cells'])} run(s) x {state['shards']} "
+          f"shard(s), {n_tasks} task(s) submitted as array job "
+          f"{state['arrays'][-1]['job'] if state['arrays'] else '-'}; merge job "
+          f"{state['merges'][-1]['job']}\n  scripts and logs: {state['directory']}\n"
+          f"  follow it: python -m core status {state['id']}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from core import cluster
+
+    if args.wait:
+        reps = [cluster.wait(args.runs, args.submission, timeout=args.timeout)]
+    else:
+        reps = cluster.reports(args.runs, args.submission, last=None if args.all else 1)
+    print("\n".join(cluster.format_report(r) for r in reps))
+    return 0 if not args.wait or reps[0].complete else 1
 
 
 def _run_table(infos: Sequence[Any]) -> list[list[str]]:
@@ -191,6 +242,89 @@ def cmd_import_reported(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.importers import get_format, write_imported
+
+    fmt = get_format(args.format)
+    kw: dict[str, Any] = {slot.role: getattr(args, slot.role) for slot in fmt.files
+                          if getattr(args, slot.role, None) is not None}
+    for key in ("lang", "source_lang", "dataset", "tool", "method", "style", "split",
+                "gold_column", "silver"):
+        if getattr(args, key, None) is not None:
+            kw[key] = getattr(args, key)
+    if args.lenient:
+        kw["lenient"] = True
+    if "silver" in kw:
+        kw["runs_root"] = args.runs
+    imp = fmt.load(**kw)
+    path = write_imported(imp, args.runs, name=args.name)
+    metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+    f1 = (metrics.get("overall") or {}).get("f1")
+    print(f"{path}  tool={imp.tool}  sentences={len(imp.records)}  "
+          f"f1={_fmt(f1) if metrics.get('has_gold') else 'no-gold'}  "
+          f"proj_ratio={_fmt(metrics.get('proj_ratio'))}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.export import export_run
+
+    formats = [f.strip() for item in args.format for f in item.split(",") if f.strip()]
+    for path in export_run(args.runs, args.run_id, formats, args.out):
+        print(path)
+    return 0
+
+
+def _add_import_parser(sub: Any) -> None:
+    from core.importers import FORMATS
+
+    imp = sub.add_parser("import", help="store another tool's projections as a run "
+                                        "(docs/formats.md)")
+    fs = imp.add_subparsers(dest="format", required=True)
+    for fmt in FORMATS.values():
+        f = fs.add_parser(fmt.name, help=f"{fmt.tool}: {fmt.description}")
+        for slot in fmt.files:
+            if slot.role == "path":
+                f.add_argument("path", type=Path, help=slot.help)
+            else:
+                f.add_argument(f"--{slot.role}", type=Path, required=slot.required,
+                               help=slot.help)
+        f.add_argument("--lang", required=fmt.name != "jsonl",
+                       help="target language code (e.g. de)")
+        if fmt.name != "jsonl":
+            f.add_argument("--source-lang", default="en")
+        f.add_argument("--dataset", help="dataset name shown in the app (default: the source "
+                                         "file's stem)")
+        f.add_argument("--name", help="start of the run id")
+        if fmt.name in ("alignments", "predictions", "jsonl"):
+            f.add_argument("--tool", help="the tool's name (recorded in the manifest)")
+        if fmt.name == "alignments":
+            f.add_argument("--method", help="project source entities through the links with "
+                                            "this method (e.g. heuristic)")
+            f.add_argument("--style", choices=("auto", "pharaoh", "simalign"), default=None)
+        if fmt.name == "predictions":
+            f.add_argument("--gold-column", type=int,
+                           help="0-based column of gold labels in --target (-2: conlleval's "
+                                "token gold predicted)")
+        if fmt.name == "easyproject":
+            f.add_argument("--split", choices=("words", "whitespace"), default=None,
+                           help="how the translations are split into words")
+        f.add_argument("--lenient", action="store_true",
+                       help=argparse.SUPPRESS if fmt.name != "easyproject" else
+                       "record unbalanced brackets as marker issues instead of an error")
+        if fmt.name == "elp":
+            f.add_argument("--silver", metavar="RUN_ID",
+                           help="a run in --runs whose projections serve as silver reference")
+        f.set_defaults(func=cmd_import)
+
+    ex = sub.add_parser("export", help="write a run as pharaoh, conll or jsonl files")
+    ex.add_argument("run_id")
+    ex.add_argument("--format", action="append", required=True,
+                    help="pharaoh, conll, jsonl (repeat or comma-separate)")
+    ex.add_argument("--out", type=Path, required=True, help="output directory")
+    ex.set_defaults(func=cmd_export)
+
+
 def cmd_datasets_list(args: argparse.Namespace) -> int:
     from core.datasets import DATASETS
 
@@ -239,11 +373,46 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--id", help="id of the merged run (default: the config's run id)")
     m.set_defaults(func=cmd_merge)
 
+    sb = sub.add_parser("submit", help="run a config on a SLURM cluster (docs/cluster.md)")
+    sb.add_argument("config", nargs="?", type=Path, help="TOML file with a [run] table")
+    sb.add_argument("--config", dest="config_file", type=Path, help=argparse.SUPPRESS)
+    sb.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a key; [a;b] makes a matrix axis")
+    sb.add_argument("--slurm", action="store_true",
+                    help="submit to SLURM with sbatch (the only engine; the default)")
+    sb.add_argument("--shards", type=int, help="shards per run (default: one per ~1000 "
+                    "sentences of the largest run)")
+    sb.add_argument("--partition", help="partition of the array tasks")
+    sb.add_argument("--time", help="time limit per task, e.g. 2:00:00")
+    sb.add_argument("--mem", help="memory per task, e.g. 16G")
+    sb.add_argument("--cpus", type=int, default=1, help="CPUs per task (default 1)")
+    sb.add_argument("--gpus", type=int, default=0, help="GPUs per task (--gres=gpu:N)")
+    sb.add_argument("--max-running", type=int, metavar="N",
+                    help="at most N tasks at once (--array=...%%N)")
+    sb.add_argument("--sbatch", action="append", default=[], metavar="OPTION",
+                    help="extra sbatch line for both scripts, e.g. --sbatch=--account=nlp")
+    sb.add_argument("--merge-partition", help="partition of the merge job (default: the "
+                    "tasks' partition)")
+    sb.add_argument("--merge-time", default="1:00:00", help="time limit of the merge job")
+    sb.add_argument("--dry-run", action="store_true",
+                    help="write and print the scripts, submit nothing")
+    sb.add_argument("--resume", nargs="?", const="", metavar="SUBMISSION",
+                    help="resubmit the failed or missing shards (default: latest submission)")
+    sb.set_defaults(func=cmd_submit)
+
+    st = sub.add_parser("status", help="state of submitted runs, shard by shard")
+    st.add_argument("submission", nargs="?", help="submission id (default: the latest)")
+    st.add_argument("--all", action="store_true", help="every submission")
+    st.add_argument("--wait", action="store_true",
+                    help="poll until nothing is pending or running; exit 1 if not all merged")
+    st.add_argument("--timeout", type=float, default=3600, help="for --wait (seconds)")
+    st.set_defaults(func=cmd_status)
+
     runs = sub.add_parser("runs", help="list, show or compare runs")
     rs = runs.add_subparsers(dest="runs_command", required=True)
     rl = rs.add_parser("list")
     rl.add_argument("runs_dirs", nargs="*", type=Path, help="roots (default: --runs)")
-    rl.add_argument("--kind", choices=("ours", "reported"))
+    rl.add_argument("--kind", choices=("ours", "reported", "imported"))
     rl.set_defaults(func=cmd_runs_list)
     rsh = rs.add_parser("show")
     rsh.add_argument("run_id")
@@ -261,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     ir = sub.add_parser("import-reported", help="store the paper's result tables as runs")
     ir.add_argument("--csv-dir", type=Path, default=datasets_dir() / "politov2025_results")
     ir.set_defaults(func=cmd_import_reported)
+
+    _add_import_parser(sub)
 
     ds = sub.add_parser("datasets", help="the dataset registry")
     dss = ds.add_subparsers(dest="datasets_command", required=True)

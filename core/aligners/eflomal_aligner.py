@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
+from core import languages as _languages
 from core.aligners.base import Pair, check_pairs
 from core.aligners.combine import check_heuristic, symmetrize
 from core.cache import atomic_write_json, wait_lock
@@ -66,21 +67,25 @@ Words = tuple[str, ...]
 MAX_WORDS = 1023
 CACHE_VERSION = 1
 
-#: Language code -> where :func:`training_corpus` finds English–X parallel text.
-TRAINING_CORPORA: dict[str, str] = {
-    **{lang: f"DeepL translation of the English CoNLL-2003 train set (conll2003_deepl en2{lang}, "
-              "about 15,000 sentence pairs, tokenised)" for lang in ("de", "es", "it", "nl")},
-    **{lang: f"MAFAND-MT en-{lang} (all splits present, split into words with "
-              "core.text.split_words)"
-       for lang in ("amh", "hau", "ibo", "kin", "lug", "nya", "pcm", "sna", "swa", "tsn",
-                    "twi", "xho", "yor", "zul")},
-    "yo": "MENYO-20k English-Yoruba (train, dev and test, split into words with "
-          "core.text.split_words)",
+_CORPUS_TEXT = {
+    "conll2003_deepl": "DeepL translation of the English CoNLL-2003 train set (conll2003_deepl "
+                       "en2{lang}, about 15,000 sentence pairs, tokenised)",
+    "mafand_mt": "MAFAND-MT en-{lang} (all splits present, split into words with "
+                 "core.text.split_words)",
+    "menyo20k": "MENYO-20k English-Yoruba (train, dev and test, split into words with "
+                "core.text.split_words)",
 }
+#: Language code -> where :func:`training_corpus` finds English–X parallel text (the
+#: ``parallel_corpus`` column of the language table, :mod:`core.languages`).
+TRAINING_CORPORA: dict[str, str] = {
+    row.code: _CORPUS_TEXT[row.corpus[0]].format(lang=row.code)
+    for row in _languages.LANGUAGES.values() if row.corpus and row.corpus[1] == "en"}
 #: Two-letter codes accepted for the MAFAND languages (``yo`` is MENYO-20k, not an alias).
-MAFAND_ALIASES = {"am": "amh", "ha": "hau", "ig": "ibo", "rw": "kin", "lg": "lug", "ny": "nya",
-                  "sn": "sna", "sw": "swa", "tn": "tsn", "tw": "twi", "xh": "xho", "zu": "zul"}
-_NO_ENGLISH = {"bam", "bbj", "ewe", "fon", "mos", "wol"}
+MAFAND_ALIASES = {row.iso639_1: row.code for row in _languages.LANGUAGES.values()
+                  if row.corpus and row.corpus[:2] == ("mafand_mt", "en") and row.iso639_1
+                  and row.iso639_1 not in TRAINING_CORPORA}
+_NO_ENGLISH = {row.code for row in _languages.LANGUAGES.values()
+               if row.corpus and row.corpus[1] != "en"}
 
 
 def training_corpus(lang: str, root: str | Path | None = None) -> list[tuple[list[str], list[str]]]:

@@ -417,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"{lang}: run {cfg.run_id()}")
                 results[(m, a)] = run_one(cfg, args.runs, args.datasets, comp)
                 if args.export:
-                    export_summary(args.runs, cfg.run_id(), args.export)
+                    export_summary(args.runs, cfg.run_id(), args.export,
+                                   pipeline="translate-train")
 
         lang_rep: dict[str, Any] = {
             "sentences": n, "blocks": d.n_blocks, "skipped_docstart": d.skipped_docstart,

@@ -212,9 +212,32 @@ def read_sentences(root: str | Path, run_id: str, *, verify: bool = True):
         raise ProjectError(f"cannot read parquet ({exc})", path=path / SENTENCES) from None
 
 
-def export_summary(src_root: str | Path, run_id: str, dest_root: str | Path) -> Path:
+_ABS_PATH = re.compile(r"(?<![\w$}/])/(?:[^\s|,()\"'/]+/)+([^\s|,()\"'/]+)")
+
+
+def portable(value: Any) -> Any:
+    """``value`` (any JSON) with machine paths replaced: paths under the datasets root become
+    ``${PROJ_DATASETS}/<relative path>``, other absolute paths their file name."""
+    from core.paths import DATASETS_ENV, datasets_dir
+
+    if isinstance(value, Mapping):
+        return {k: portable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [portable(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    for root in {str(datasets_dir()), str(datasets_dir().resolve())}:
+        value = value.replace(root.rstrip("/") + "/", "${" + DATASETS_ENV + "}/")
+    return _ABS_PATH.sub(lambda m: m.group(1), value)
+
+
+def export_summary(src_root: str | Path, run_id: str, dest_root: str | Path, *,
+                   pipeline: str | None = None) -> Path:
     """Copy a run's manifest and metrics (no sentence table) to ``dest_root``: the form in which
-    runs over public datasets are committed (numbers only, no dataset text)."""
+    runs over public datasets are committed (numbers only, no dataset text, no machine paths:
+    :func:`portable`). ``pipeline`` relabels a run whose mechanism differs from its meaning
+    (English labels projected onto given translations run as a pre-translated translate-test
+    but are the translate-train direction)."""
     src = run_dir(src_root, run_id)
     dest = run_dir(dest_root, run_id)
     if dest.exists():
@@ -225,4 +248,16 @@ def export_summary(src_root: str | Path, run_id: str, dest_root: str | Path) -> 
     manifest = {k: v for k, v in manifest.items() if k not in ("checksums", "run_id",
                                                                 "format_version")}
     manifest["summary_only"] = True
-    return write_run(dest_root, run_id, manifest, None, metrics)
+    if pipeline:
+        manifest = relabel_pipeline(manifest, pipeline)
+        metrics = relabel_pipeline(metrics, pipeline)
+    return write_run(dest_root, run_id, portable(manifest), None, portable(metrics))
+
+
+def relabel_pipeline(doc: Mapping[str, Any], pipeline: str) -> dict[str, Any]:
+    """A manifest or metrics document with ``pipeline`` in its ``config``/``run`` section."""
+    out = dict(doc)
+    for section in ("config", "run"):
+        if isinstance(out.get(section), Mapping):
+            out[section] = {**out[section], "pipeline": pipeline}
+    return out

@@ -4,7 +4,6 @@ hand-written run summaries plus real runs written by the pipeline and the report
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -64,15 +63,6 @@ def validated(fig: go.Figure) -> go.Figure:
 # ------------------------------------------------------------------------------- the table
 
 
-def test_method_label() -> None:
-    assert d.method_label("intrinsic", "me5-small:itermax", "heuristic") == \
-        "intrinsic/me5-small:itermax/heuristic"
-    assert d.method_label("translate-test", "a", "m", True) == "translate-test/a/m+bt"
-    assert d.method_label("model-transfer", None, None) == "model-transfer"
-    assert d.method_label("translate-train", None, "easyproject") == \
-        "translate-train/-/easyproject"
-
-
 def test_runs_frame_one_row_per_run_with_all_fields() -> None:
     df = d.runs_frame([
         ours("pt", "a:x", "heuristic", 0.5, per_type={"PER": 0.7, "LOC": 0.3},
@@ -84,9 +74,10 @@ def test_runs_frame_one_row_per_run_with_all_fields() -> None:
     assert len(df) == 2
     a, b = df.iloc[0], df.iloc[1]
     assert a["kind"] == "ours" and b["kind"] == "reported"
-    assert a["label"] == "intrinsic/a:x/heuristic"
-    assert b["label"] == "paper: translate-test/mbert:awesome/heuristic"
-    assert b["method_label"] == "translate-test/mbert:awesome/heuristic"
+    assert a["label"] == "heuristic · a:x" and a["method_family"] == "heuristic"
+    assert b["label"] == "paper: heuristic · mbert:awesome"
+    assert b["method_label"] == "heuristic · mbert:awesome"
+    assert a["benchmark"] == "Demo corpus" and b["benchmark"] == "XTREME / WikiANN"
     assert a["lang_name"] == "Portuguese" and a["resource"] == "high" and a["script"] == "Latin"
     assert a["f1_PER"] == 0.7 and a["f1_LOC"] == 0.3 and math.isnan(b["f1_LOC"])
     assert (a["out_exact"], a["out_missed"], a["out_spurious"]) == (3, 2, 4)
@@ -136,11 +127,11 @@ def test_frame_from_real_runs_and_reported_importer(tmp_path, monkeypatch) -> No
     mine = df[df["kind"] == "ours"].iloc[0]
     stored = list_runs([root])[[r.run_id for r in list_runs([root])].index(path.name)]
     assert mine["f1"] == pytest.approx(stored.metrics["overall"]["f1"])
-    assert mine["label"] == "intrinsic/same/heuristic" and mine["sentences"] == 8
+    assert mine["label"] == "heuristic · same" and mine["sentences"] == 8
     gold = stored.metrics["outcomes"]["gold"]
     assert mine["out_exact"] == gold["exact"] and mine["out_missed"] == gold["missed"]
     theirs = df[df["kind"] == "reported"].iloc[0]
-    assert theirs["label"] == "paper: translate-test/mbert:awesome/heuristic"
+    assert theirs["label"] == "paper: heuristic · mbert:awesome"
     assert theirs["f1"] == 0.75 and theirs["f1_PER"] == 0.9 and not theirs["has_sentences"]
 
 
@@ -171,7 +162,7 @@ def test_heatmap_tables_absolute_and_baseline_difference() -> None:
     assert list(values.index) == ["pt Portuguese (demo)", "pt Portuguese (wikiann_panx)",
                                   "sw Swahili"]
     assert values.columns[-1].startswith(d.PAPER_PREFIX)  # ours first, then paper
-    h, e = "intrinsic/a/heuristic", "intrinsic/a/easy_label"
+    h, e = "heuristic · a", "heuristic · a · García-Ferrero"
     pt, paper = "pt Portuguese (demo)", "pt Portuguese (wikiann_panx)"
     assert values.at[pt, h] == pytest.approx(60.0)
     assert values.at[paper, values.columns[-1]] == pytest.approx(80.0)
@@ -197,64 +188,10 @@ def test_heatmap_figure_click_targets_and_colour_scales() -> None:
     assert custom == {("demo-pt-a-heuristic", "pt"), ("demo-pt-a-easy_label", "pt"),
                       ("demo-sw-a-heuristic", "sw"), ("demo-sw-a-easy_label", "sw")}
     assert fig.layout.clickmode == "event+select"
-    diff = validated(d.heatmap_figure(df, baseline="intrinsic/a/heuristic"))
+    diff = validated(d.heatmap_figure(df, baseline="heuristic · a"))
     axis = diff.layout.coloraxis
     assert axis.cmid == 0 and axis.cmin == -axis.cmax
     assert axis.colorscale == "RdBu"
-
-
-def test_short_labels_drop_a_shared_pipeline() -> None:
-    assert d.short_labels(["intrinsic/a/m", "intrinsic/b/m", d.MEAN]) == ["a/m", "b/m", d.MEAN]
-    mixed = ["intrinsic/a/m", "translate-test/a/m"]
-    assert d.short_labels(mixed) == mixed
-    assert d.short_labels(["model-transfer", "intrinsic/a/m"]) == ["model-transfer",
-                                                                   "intrinsic/a/m"]
-
-
-# ----------------------------------------------------------------------------------- bars
-
-
-def test_resource_bars_group_languages_by_level_with_method_colours() -> None:
-    fig = validated(d.resource_bars(_grid()))
-    trace = next(t for t in fig.data if t.name == "intrinsic/a/heuristic")
-    levels, langs = trace.x
-    assert list(langs) == ["pt", "sw"] and list(levels) == ["high", "low"]
-    assert list(trace.y) == pytest.approx([60.0, 30.0])
-    assert trace.marker.color == color_for("heuristic")
-    paper = next(t for t in fig.data if t.name.startswith(d.PAPER_PREFIX))
-    assert paper.opacity < 1
-
-
-def test_resource_summary_mean_and_spread() -> None:
-    df = d.runs_frame([ours("pt", "a", "h", 0.6), ours("de", "a", "h", 0.8),
-                       ours("sw", "a", "h", 0.3)])
-    fig = validated(d.resource_summary(df))
-    (trace,) = fig.data
-    assert list(trace.x) == ["high", "low"]
-    assert list(trace.y) == pytest.approx([70.0, 30.0])
-    assert trace.error_y.array[0] == pytest.approx(np.std([60, 80], ddof=1))
-
-
-def test_matching_reported_prefers_same_method_covering_our_languages() -> None:
-    df = d.runs_frame([
-        ours("pt", "me5-small:itermax", "heuristic", 0.6), ours("de", "me5-small:itermax",
-                                                                 "heuristic", 0.7),
-        reported("pt", "mbert:awesome", "heuristic", 0.8),
-        reported("pt", "mbert:itermax", "heuristic", 0.8),
-        reported("de", "mbert:itermax", "heuristic", 0.9),
-        reported("it", "mbert:itermax", "heuristic", 0.9, pipeline="intrinsic",
-                 dataset="europarl_ner"),
-        reported("pt", "mbert:itermax", "easy_label", 0.5),
-    ])
-    label = "intrinsic/me5-small:itermax/heuristic"
-    # the intrinsic paper row covers none of pt/de -> the translate-test itermax one
-    assert d.matching_reported(label, df) == "paper: translate-test/mbert:itermax/heuristic"
-    fig = validated(d.reported_comparison(df, [label], [d.matching_reported(label, df)]))
-    assert [t.name for t in fig.data] == [label, "paper: translate-test/mbert:itermax/heuristic"]
-    assert list(fig.data[1].x) == ["de", "pt"]
-    assert fig.data[1].marker.pattern.shape == "/" and fig.data[0].marker.pattern.shape == ""
-    table = d.comparison_table(df, label, "paper: translate-test/mbert:itermax/heuristic")
-    assert list(table["Δ"]) == pytest.approx([-20.0, -20.0])
 
 
 def test_per_type_figure_means_over_languages() -> None:
@@ -276,7 +213,7 @@ def test_outcomes_figure_shares_add_up() -> None:
     assert sum(t.x[0] for t in fig.data) == pytest.approx(100.0)
     assert fig.data[0].x[0] == pytest.approx(60.0)
     assert fig.data[0].marker.color == OUTCOME_COLORS["exact"]
-    assert list(fig.data[0].y) == ["intrinsic/a/h"]  # the reported run has no outcomes
+    assert list(fig.data[0].y) == ["other · a"]  # the reported run has no outcomes
     reasons = validated(d.reasons_figure(d.runs_frame([ours(
         "pt", "a", "h", 0.6, reasons={"projected": 3, "length_ratio": 1})])))
     assert [t.name for t in reasons.data] == ["projected", "length ratio"]
@@ -305,10 +242,10 @@ def test_language_table_covers_the_papers_datasets() -> None:
     assert language_info("PT") == LANGUAGES["pt"]
 
 
-# ------------------------------------------------------------------------------- speed
+# ------------------------------------------------------------------------------- scale
 
 
-def test_dashboard_over_600_runs_builds_quickly() -> None:
+def test_dashboard_over_600_runs_builds_every_cell() -> None:
     langs = XTREME + MASAKHANER2
     methods = ["heuristic", "easy_label", "candidates-ngram-greedy"]
     aligners = ["me5-small:itermax", "me5-small:awesome", "eflomal"]
@@ -320,14 +257,10 @@ def test_dashboard_over_600_runs_builds_quickly() -> None:
     runs += [reported(lang, "mbert:awesome", m, 0.5, dataset="synthetic") for lang in langs
              for m in methods]
     assert len(runs) >= 600
-    t0 = time.perf_counter()
-    df = d.runs_frame(runs)
-    figs = d.dashboard_figures(df, baseline="intrinsic/me5-small:itermax/heuristic")
+    df = d.runs_frame(runs)  # timings: bench/app_latency.py
+    figs = d.dashboard_figures(df, baseline="heuristic · me5-small:itermax")
     for fig in figs.values():
-        fig.to_json()
-    seconds = time.perf_counter() - t0
-    # the goal is < 0.5 s (bench/app_latency.py measures it); this only catches regressions
-    assert seconds < 5.0, seconds
+        validated(fig)
     values, ids, _ = d.heatmap_tables(df)
     assert values.shape == (len(langs) + 1, 3 * 3 + 3 + 1)
     assert (ids.iloc[:-1, :9] != "").all().all()
@@ -340,7 +273,7 @@ def test_heatmap_puts_many_methods_on_the_rows() -> None:
     heat, targets = fig.data
     assert list(heat.x) == ["de German", "pt Portuguese", d.MEAN]
     assert len(heat.y) == 15 and heat.y[-1] == d.MEAN
-    assert list(fig.layout.yaxis.ticktext[:2]) == ["a0/heuristic", "a1/heuristic"]
+    assert list(fig.layout.yaxis.ticktext[:2]) == ["a0", "a1"]
     assert len(targets.customdata) == 28
     assert {tuple(c)[1] for c in targets.customdata} == {"pt", "de"}
     wide = validated(d.heatmap_figure(df, orientation="languages"))

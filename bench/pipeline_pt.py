@@ -9,7 +9,8 @@ so that the reported throughput is real work, not cache hits.
 
 Last line: f1_heuristic=<x> f1_candidates=<y> sentences_per_s=<z>
 (z = sentences / wall-clock seconds of the first, cold run, all steps included).
-Paper (Politov et al. 2025, NLLB-3.3B + XLM-R-large): model transfer 57.7, H-AW 36.6, C-ner 42.7.
+The paper's figures for pt (Politov et al. 2025, NLLB-3.3B + XLM-R-large) are printed from the
+reported runs in data/runs (bench/paper_figures.py).
 """
 
 from __future__ import annotations
@@ -72,8 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         for step, t in man["timings"].items():
             print(f"  {step:10} {t['seconds']:9.1f} {t['sentences_per_s'] or 0:9.1f}")
         print(f"  total {man['seconds']:.1f} s for {man['counts']['sentences']} sentences")
-    print("\npaper (NLLB-3.3B, XLM-R-large CoNLL-03 NER, mBERT aligners): model transfer 57.7, "
-          "H-AW 36.6, C-ner-SA 42.7")
+    from paper_figures import paper_f1
+
+    paper = paper_f1("wikiann_panx", ["pt"])
+    print("\npaper (NLLB-3.3B, XLM-R-large CoNLL-03 NER, mBERT aligners; reported runs): "
+          + ", ".join(f"{name} {paper[(name, 'pt')]:.1f}" for name in ("MT", "H-AW", "C-ner-SA")))
     print(f"f1_heuristic={scores['heuristic']:.2f} "
           f"f1_candidates={scores['candidates-ngram-greedy']:.2f} "
           f"sentences_per_s={n / first_seconds:.2f}")

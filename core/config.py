@@ -69,8 +69,15 @@ class RunConfig:
             d["keep_types"] = list(d["keep_types"])
         return d
 
-    def signature(self) -> str:
-        """One line naming what determines the result, plus a short hash of the full config."""
+    def signature(self, given: Mapping[str, str] | None = None) -> str:
+        """One line naming what determines the result, plus a short hash of the full config.
+
+        ``given`` (from :func:`core.pipeline.given_parts`) names the parts an input file
+        brought instead of a model: ``translation``, ``tags``, ``alignment`` ->
+        ``given:<file name>#<sha256 prefix>``; they replace the model names (no aligner is
+        named when none ran). The hash covers the config only.
+        """
+        given = given or {}
         parts = [f"pipeline:{self.pipeline}", f"data:{self.dataset}/{self.lang}/{self.split}"]
         if self.pipeline in ("translate-test", "translate-train") and not self.input:
             parts.append(f"mt:{self.translator}")
@@ -78,10 +85,16 @@ class RunConfig:
             parts.append(f"ner:{self.tagger}")
         if self.input:
             parts.append(f"input:{Path(self.input).name}")
+        if given.get("translation"):
+            parts.append(f"mt:{given['translation']}")
+        if given.get("tags"):
+            parts.append(f"ner:{given['tags']}")
+        elif given and self.pipeline == "translate-test":
+            parts.append(f"ner:{self.tagger}")
         if self.pipeline == "model-transfer":
             parts.append(f"ner:{self.tagger}")
         else:
-            parts += [f"align:{self.aligner}", f"proj:{self.method}"]
+            parts += [f"align:{given.get('alignment') or self.aligner}", f"proj:{self.method}"]
         if self.back_translation:
             parts.append("bt:markers")
         if self.easyproject:
@@ -103,6 +116,12 @@ class RunConfig:
             f"{self.aligner}-{self.method}")
         extra = "-bt" if self.back_translation else "-ep" if self.easyproject else ""
         return slug(f"{self.dataset}-{self.lang}-{self.pipeline}{extra}-{what}-{digest}")
+
+
+def given_label(name: str, sha256: str) -> str:
+    """How a part that came from a file (not from a model) is named in signatures and labels:
+    ``given:<file name>#<sha256 prefix>`` (never a directory)."""
+    return f"given:{Path(name).name}#{sha256[:12]}"
 
 
 # -- building configs ----------------------------------------------------------------------------

@@ -127,8 +127,10 @@ def read_pretranslated(path: str | Path, lang: str, source_lang: str = "en") -> 
     One JSON object per line: ``id`` (optional), ``target_words`` and ``target_labels``
     (IOB2, same length), ``source_words`` (the English translation's words), and optionally
     ``source_labels`` (English IOB2 labels; the tagger is then skipped) and ``alignment``
-    (Pharaoh ``i-j`` with i = English word; the aligner is then skipped).
+    (Pharaoh ``i-j`` with i = English word; the aligner is then skipped). Given alignments are
+    named ``given:<file name>#<sha256 prefix>`` (see :func:`given_parts`).
     """
+    from core.config import given_label
     from core.readers.pharaoh import parse_pharaoh_line
 
     path = Path(path)
@@ -139,6 +141,7 @@ def read_pretranslated(path: str | Path, lang: str, source_lang: str = "en") -> 
         raise ProjectError("input file not found", path=path, setting="input") from None
     except UnicodeDecodeError as exc:
         raise ProjectError(f"not UTF-8 text ({exc.reason})", path=path) from None
+    label = given_label(path.name, sha256_file(path))
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -161,7 +164,7 @@ def read_pretranslated(path: str | Path, lang: str, source_lang: str = "en") -> 
             target.spans, source.spans  # validate tags now, with the line number
             alignment = None
             if obj.get("alignment") is not None:
-                alignment = parse_pharaoh_line(str(obj["alignment"]), aligner="input",
+                alignment = parse_pharaoh_line(str(obj["alignment"]), aligner=label,
                                                where=f"{path}:{n}")
                 alignment.check_bounds(len(source.words), len(target.words),
                                        where=f"{path}:{n} alignment")
@@ -266,7 +269,8 @@ def build_components(cfg: RunConfig, given: Components | None = None,
             raise ProjectError(f"method {method!r} needs target-language NER spans",
                                setting="target_tagger", hint="e.g. target_tagger = 'spacy:fr'")
         comp.target_tagger = CachedTagger(load_tagger(cfg.target_tagger))
-    needs_aligner = cfg.pipeline != "model-transfer" and not cfg.easyproject
+    needs_aligner = cfg.pipeline != "model-transfer" and not cfg.easyproject and not (
+        "alignment" in given_parts(cfg, items) and not cfg.back_translation)
     if needs_aligner and comp.aligner is None:
         from core.aligners.registry import get_aligner
 
@@ -284,6 +288,28 @@ def _takes_indices(aligner: Any) -> bool:
         return "indices" in inspect.signature(aligner.align).parameters
     except (TypeError, ValueError):
         return False
+
+
+def given_parts(cfg: RunConfig, items: Sequence[Item]) -> dict[str, str]:
+    """The parts of a run that a pre-translated input file brought instead of a model:
+    ``translation`` (the English words), ``tags`` (English labels on every item) and
+    ``alignment`` (links on every item, no back-translation), each named
+    ``given:<file name>#<sha256 prefix>``. When only some items carry links the aligner ran
+    for the others: ``<aligner>+given:...``. Empty without ``input``."""
+    if not cfg.input or not items:
+        return {}
+    from core.config import given_label
+
+    path = Path(cfg.input)
+    label = given_label(path.name, sha256_file(path)) if path.is_file() else \
+        f"given:{path.name}"
+    out = {"translation": label}
+    if _sources_labelled(items):
+        out["tags"] = label
+    with_links = sum(1 for i in items if i.alignment is not None)
+    if with_links and not cfg.back_translation:
+        out["alignment"] = label if with_links == len(items) else f"{cfg.aligner}+{label}"
+    return out
 
 
 def _sources_labelled(items: Sequence[Item]) -> bool:
@@ -506,8 +532,10 @@ def _marker_projections(entities: Sequence[Span], result: Any) -> tuple[Projecti
 # ------------------------------------------------------------------------------ run + store
 
 
-def metrics_of(records: Sequence[SentenceRecord], cfg: RunConfig) -> dict[str, Any]:
-    """metrics.json: scores, outcomes, proj_ratio, reasons, plus what the dashboard shows."""
+def metrics_of(records: Sequence[SentenceRecord], cfg: RunConfig,
+               given: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """metrics.json: scores, outcomes, proj_ratio, reasons, plus what the dashboard shows
+    (``given``: see :func:`given_parts`)."""
     results = [r for r in (evaluate_record(x) for x in records) if r is not None]
     proj = ProjCounts(sum(p.projected for x in records for p in x.projections),
                       sum(len(x.projections) for x in records))
@@ -522,18 +550,20 @@ def metrics_of(records: Sequence[SentenceRecord], cfg: RunConfig) -> dict[str, A
         "sentences_total": len(records),
         "reasons": dict(sorted(reasons.items())),
         "marker_issues": dict(sorted(issues.items())),
-        "run": _summary(cfg),
+        "run": _summary(cfg, given),
     }
 
 
-def _summary(cfg: RunConfig) -> dict[str, Any]:
+def _summary(cfg: RunConfig, given: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The identifying fields the dashboard groups by (kept in metrics.json)."""
+    given = given or {}
     return {"kind": "ours", "dataset": cfg.dataset, "lang": cfg.lang, "split": cfg.split,
             "pipeline": cfg.pipeline, "aligner": None if cfg.pipeline == "model-transfer"
-            or cfg.easyproject else cfg.aligner,
+            or cfg.easyproject else given.get("alignment") or cfg.aligner,
             "method": None if cfg.pipeline == "model-transfer" else
             ("easyproject" if cfg.easyproject else cfg.method),
-            "back_translation": cfg.back_translation, "signature": cfg.signature()}
+            "back_translation": cfg.back_translation, "signature": cfg.signature(given),
+            **({"given": dict(given)} if given else {})}
 
 
 def _git_commit() -> str | None:
@@ -604,9 +634,13 @@ def process_into_run(cfg: RunConfig, items: Sequence[Item], comp: Components,
     runner = Runner(cfg, comp, progress=progress)
     records = list(runner.run(items))
     rows = [record_row(r, it.index) for r, it in zip(records, items)]
+    given = given_parts(cfg, items)
+    components = _component_ids(comp)
+    if "alignment" in given:  # no aligner ran (or not for every sentence): say where from
+        components["aligner"] = given["alignment"]
     full = {
-        "kind": "ours", "config": cfg.as_dict(), "signature": cfg.signature(),
-        "components": _component_ids(comp),
+        "kind": "ours", "config": cfg.as_dict(), "signature": cfg.signature(given),
+        "components": components, **({"given": given} if given else {}),
         "code": {"version": __version__, "git": _git_commit(),
                  "python": platform.python_version()},
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -615,7 +649,7 @@ def process_into_run(cfg: RunConfig, items: Sequence[Item], comp: Components,
         **(manifest or {}),
         "seconds": round(time.perf_counter() - t0, 3),
     }
-    return write_run(runs_root, run_id, full, rows, metrics_of(records, cfg)), records
+    return write_run(runs_root, run_id, full, rows, metrics_of(records, cfg, given)), records
 
 
 def write_projected_conll(path: str | Path, records: Sequence[SentenceRecord]) -> None:
@@ -660,7 +694,7 @@ def merge_shards(runs_root: str | Path, run_ids: Sequence[str], *,
                 "timings": _merge_timings([m.get("timings", {}) for m in manifests]),
                 "seconds": round(sum(m.get("seconds", 0) for m in manifests), 3)}
     return write_run(runs_root, run_id or cfg.run_id(), manifest, merged_rows,
-                     metrics_of(records, cfg))
+                     metrics_of(records, cfg, manifests[0].get("given")))
 
 
 def _merge_timings(parts: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, Any]:

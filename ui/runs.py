@@ -162,30 +162,23 @@ def _short(p: Path) -> str:
 
 
 def run_fields(info: RunInfo) -> dict[str, Any]:
-    """dataset, lang, split, pipeline, aligner, method, back_translation, kind of a run."""
-    run = dict(info.metrics.get("run") or {})
-    cfg = info.manifest.get("config") or {}
-    for key in ("dataset", "lang", "split", "pipeline", "aligner", "method", "back_translation"):
-        if run.get(key) is None and key in cfg and key != "aligner":
-            run[key] = cfg[key]
-    run.setdefault("kind", info.kind)
-    return run
+    """dataset, lang, split, pipeline, aligner, method, back_translation, kind of a run (from
+    its typed summary, so every page names a run the same way)."""
+    s = info.summary
+    return {"dataset": s.dataset, "lang": s.lang, "split": s.split, "pipeline": s.pipeline,
+            "aligner": s.aligner, "method": s.method, "back_translation": s.back_translation,
+            "kind": s.kind}
 
 
 def aligner_name(info: RunInfo) -> str:
-    f = run_fields(info)
-    if f.get("aligner"):
-        return str(f["aligner"])
-    return "easyproject markers" if f.get("method") == "easyproject" else "—"
+    """The run's aligner as people read it (never a file path)."""
+    return info.summary.aligner_label or "—"
 
 
 def run_label(info: RunInfo) -> str:
-    """One line naming a run: language, pipeline, aligner, method, id."""
-    f = run_fields(info)
-    bt = " +back-translation" if f.get("back_translation") else ""
-    parts = [str(f.get("lang") or "?"), f"{f.get('pipeline') or '?'}{bt}", aligner_name(info),
-             str(f.get("method") or "—")]
-    return " · ".join(parts) + f"  ({info.run_id})"
+    """One line naming a run: language, pipeline, the run label, id."""
+    s = info.summary
+    return f"{s.lang} · {s.pipeline} · {s.label}  ({info.run_id})"
 
 
 def inspectable(runs: Iterable[RunInfo]) -> list[RunInfo]:

@@ -53,6 +53,9 @@ def test_opens_first_run_without_exception(open_page, runs) -> None:
     assert any(s.value == f"Sentence {sid}" for s in at.subheader)
     assert {"Why", "Candidates", "Translation steps"} <= {s.value for s in at.subheader}
     assert _figure(at)["data"], "the alignment figure has traces"
+    root = runs[0]
+    signature = next(r for r in list_runs([root]) if r.run_id == run).manifest["signature"]
+    assert signature.startswith("pipeline:") and signature in [c.value for c in at.code]
 
 
 def test_deep_link_opens_sentence_view_and_focus(open_page, runs) -> None:

@@ -589,6 +589,16 @@ def _input_checksums(cfg: RunConfig, datasets_root: Path | None) -> dict[str, st
     return {p.name: sha256_file(p) for p in paths if p.is_file()}
 
 
+def _cache_counts(comp: Components) -> dict[str, dict[str, int]]:
+    """Per cached component, sentences served from the step cache (hits) and computed (misses)."""
+    out = {}
+    for name, c in vars(comp).items():
+        stats = getattr(c, "stats", None) or getattr(c, "cache", None)
+        if hasattr(stats, "misses"):
+            out[name] = {"hits": int(stats.hits), "misses": int(stats.misses)}
+    return out
+
+
 def _component_ids(comp: Components) -> dict[str, str]:
     return {name: getattr(c, "signature", type(c).__name__)
             for name, c in vars(comp).items() if c is not None}
@@ -646,6 +656,7 @@ def process_into_run(cfg: RunConfig, items: Sequence[Item], comp: Components,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "counts": {"sentences": len(records)},
         "timings": runner.timer.summary(),
+        "cache": _cache_counts(comp),
         **(manifest or {}),
         "seconds": round(time.perf_counter() - t0, 3),
     }
@@ -668,6 +679,12 @@ def merge_shards(runs_root: str | Path, run_ids: Sequence[str], *,
 
     if not run_ids:
         raise ProjectError("no shard runs given", setting="merge")
+    absent = [r for r in run_ids if not (run_dir(runs_root, r) / "manifest.json").is_file()]
+    if absent:
+        raise ProjectError(f"shard run {absent[0]} is missing"
+                           + (f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""),
+                           path=Path(runs_root), setting="merge",
+                           hint="run or resubmit that shard first")
     manifests = [read_manifest(run_dir(runs_root, r)) for r in run_ids]
     sigs = {m.get("signature") for m in manifests}
     if len(sigs) != 1:
@@ -675,6 +692,17 @@ def merge_shards(runs_root: str | Path, run_ids: Sequence[str], *,
                            setting="merge")
     shards = sorted(tuple(m.get("shard") or ()) for m in manifests)
     n = shards[0][1] if shards and len(shards[0]) == 2 else None
+    if n is not None and all(len(s) == 2 and s[1] == n for s in shards) \
+            and len(set(shards)) == len(shards):
+        missing = sorted(set(range(n)) - {k for k, _ in shards})
+        if missing:
+            base = manifests[0].get("run_id", "").rsplit(".shard-", 1)[0]
+            raise ProjectError(f"need shards 0..{n - 1} exactly once: shard {missing[0]} "
+                               + (f"({base}.shard-{missing[0]}-of-{n}) " if base else "")
+                               + "is missing" + (f"; also missing: "
+                                                 f"{', '.join(map(str, missing[1:]))}"
+                                                 if len(missing) > 1 else ""),
+                               setting="merge", hint="run or resubmit that shard first")
     if n is None or shards != [(k, n) for k in range(n)]:
         raise ProjectError(f"need shards 0..n-1 of one split exactly once, got {shards}",
                            setting="merge")
@@ -692,9 +720,20 @@ def merge_shards(runs_root: str | Path, run_ids: Sequence[str], *,
                 "shard": None, "merged_from": list(run_ids),
                 "counts": {"sentences": len(records)},
                 "timings": _merge_timings([m.get("timings", {}) for m in manifests]),
+                "cache": _merge_counts([m.get("cache", {}) for m in manifests]),
                 "seconds": round(sum(m.get("seconds", 0) for m in manifests), 3)}
     return write_run(runs_root, run_id or cfg.run_id(), manifest, merged_rows,
                      metrics_of(records, cfg, manifests[0].get("given")))
+
+
+def _merge_counts(parts: Sequence[Mapping[str, Mapping[str, int]]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for part in parts:
+        for name, v in part.items():
+            for key, n in v.items():
+                out.setdefault(name, {}).setdefault(key, 0)
+                out[name][key] += int(n)
+    return out
 
 
 def _merge_timings(parts: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, Any]:

@@ -6,8 +6,6 @@ Commands::
     merge           merge the shard runs of one config
     submit          run a config on a SLURM cluster: a job array of shards + a merge job
     status          the state of submitted runs (squeue/scontrol), shard by shard
-    submit          run a config on a SLURM cluster: a job array of shards + a merge job
-    status          the state of submitted runs (squeue/scontrol), shard by shard
     runs list       list runs (ours and reported) with F1 and proj_ratio
     runs show       one run's manifest summary and scores
     runs compare    two runs side by side (per type; per sentence when both have sentences)
@@ -93,52 +91,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
     path = merge_shards(args.runs, args.run_ids, run_id=args.id)
     print(path)
     return 0
-
-
-def cmd_submit(args: argparse.Namespace) -> int:
-    from core import cluster
-
-    if args.resume is not None:
-        if args.config or args.config_file or args.set:
-            raise ProjectError("--resume takes a submission id, not a config", setting="--resume")
-        state, n = cluster.resume(args.runs, args.resume or None)
-        print(f"submission {state['id']}: resubmitted {n} shard(s); merge job "
-              f"{state['merges'][-1]['job'] if n or state['merges'] else '-'}")
-        return 0
-    opts = cluster.JobOptions(args.partition, args.time, args.mem, args.cpus, args.gpus,
-                              args.max_running, tuple(args.sbatch), args.merge_partition,
-                              args.merge_time)
-    state = cluster.submit(args.config or args.config_file, args.set, runs_root=args.runs,
-                           datasets_root=args.datasets, shards=args.shards, options=opts,
-                           dry_run=args.dry_run)
-    n_tasks = sum(1 for _ in state["tasks"]) if not args.dry_run else \
-        len(state["cells"]) * state["shards"]
-    if args.dry_run:
-        for key in ("array", "merge"):
-            print(f"# ---- {state['scripts'][key]}")
-            print(Path(state["scripts"][key]).read_text(encoding="utf-8"))
-        print("# nothing submitted; to submit these scripts by hand:\n"
-              f"#   jid=$(sbatch --parsable {state['scripts']['array']})\n"
-              f"#   sbatch --dependency=afterok:$jid --kill-on-invalid-dep=yes "
-              f"{state['scripts']['merge']}")
-        return 0
-    print(f"submission {state['id']}: {len(state['cells'])} run(s) x {state['shards']} "
-          f"shard(s), {n_tasks} task(s) submitted as array job "
-          f"{state['arrays'][-1]['job'] if state['arrays'] else '-'}; merge job "
-          f"{state['merges'][-1]['job']}\n  scripts and logs: {state['directory']}\n"
-          f"  follow it: python -m core status {state['id']}")
-    return 0
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    from core import cluster
-
-    if args.wait:
-        reps = [cluster.wait(args.runs, args.submission, timeout=args.timeout)]
-    else:
-        reps = cluster.reports(args.runs, args.submission, last=None if args.all else 1)
-    print("\n".join(cluster.format_report(r) for r in reps))
-    return 0 if not args.wait or reps[0].complete else 1
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
@@ -420,41 +372,6 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("run_ids", nargs="+")
     m.add_argument("--id", help="id of the merged run (default: the config's run id)")
     m.set_defaults(func=cmd_merge)
-
-    sb = sub.add_parser("submit", help="run a config on a SLURM cluster (docs/cluster.md)")
-    sb.add_argument("config", nargs="?", type=Path, help="TOML file with a [run] table")
-    sb.add_argument("--config", dest="config_file", type=Path, help=argparse.SUPPRESS)
-    sb.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a key; [a;b] makes a matrix axis")
-    sb.add_argument("--slurm", action="store_true",
-                    help="submit to SLURM with sbatch (the only engine; the default)")
-    sb.add_argument("--shards", type=int, help="shards per run (default: one per ~1000 "
-                    "sentences of the largest run)")
-    sb.add_argument("--partition", help="partition of the array tasks")
-    sb.add_argument("--time", help="time limit per task, e.g. 2:00:00")
-    sb.add_argument("--mem", help="memory per task, e.g. 16G")
-    sb.add_argument("--cpus", type=int, default=1, help="CPUs per task (default 1)")
-    sb.add_argument("--gpus", type=int, default=0, help="GPUs per task (--gres=gpu:N)")
-    sb.add_argument("--max-running", type=int, metavar="N",
-                    help="at most N tasks at once (--array=...%%N)")
-    sb.add_argument("--sbatch", action="append", default=[], metavar="OPTION",
-                    help="extra sbatch line for both scripts, e.g. --sbatch=--account=nlp")
-    sb.add_argument("--merge-partition", help="partition of the merge job (default: the "
-                    "tasks' partition)")
-    sb.add_argument("--merge-time", default="1:00:00", help="time limit of the merge job")
-    sb.add_argument("--dry-run", action="store_true",
-                    help="write and print the scripts, submit nothing")
-    sb.add_argument("--resume", nargs="?", const="", metavar="SUBMISSION",
-                    help="resubmit the failed or missing shards (default: latest submission)")
-    sb.set_defaults(func=cmd_submit)
-
-    st = sub.add_parser("status", help="state of submitted runs, shard by shard")
-    st.add_argument("submission", nargs="?", help="submission id (default: the latest)")
-    st.add_argument("--all", action="store_true", help="every submission")
-    st.add_argument("--wait", action="store_true",
-                    help="poll until nothing is pending or running; exit 1 if not all merged")
-    st.add_argument("--timeout", type=float, default=3600, help="for --wait (seconds)")
-    st.set_defaults(func=cmd_status)
 
     sb = sub.add_parser("submit", help="run a config on a SLURM cluster (docs/cluster.md)")
     sb.add_argument("config", nargs="?", type=Path, help="TOML file with a [run] table")

@@ -29,15 +29,14 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from core import paths
 from core.errors import ProjectError
-from core.paths import REPO_ROOT, datasets_dir
-
-RUNS_ENV = "PROJ_RUNS"
+from core.paths import RUNS_ENV, datasets_dir
 
 
 def default_runs_root() -> Path:
-    env = os.environ.get(RUNS_ENV)
-    return Path(env.split(os.pathsep)[0]) if env else REPO_ROOT / "runs"
+    """:func:`core.paths.default_runs_root` (looked up at call time; kept for old callers)."""
+    return paths.default_runs_root()
 
 
 def _fmt(x: Any, digits: int = 2) -> str:
@@ -142,13 +141,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _run_table(infos: Sequence[Any]) -> list[list[str]]:
     rows = []
     for info in infos:
-        run = info.metrics.get("run", {})
-        overall = info.metrics.get("overall") or {}
-        rows.append([info.run_id, info.kind, str(run.get("dataset")), str(run.get("lang")),
-                     str(run.get("pipeline")), str(run.get("aligner") or "-"),
-                     str(run.get("method") or "-") + ("+bt" if run.get("back_translation")
-                                                      else ""),
-                     _fmt(overall.get("f1")), _fmt(info.metrics.get("proj_ratio"))])
+        s = info.summary
+        rows.append([info.run_id, s.kind, s.dataset, s.lang, s.pipeline,
+                     s.aligner_label or "-", (s.method or "-") + ("+bt" if s.back_translation
+                                                                   else ""),
+                     _fmt(None if s.f1 != s.f1 else s.f1),
+                     _fmt(None if s.proj_ratio != s.proj_ratio else s.proj_ratio)])
     return rows
 
 
@@ -163,7 +161,8 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
 def cmd_runs_list(args: argparse.Namespace) -> int:
     from core.runs import scan_runs
 
-    infos, errors = scan_runs(args.runs_dirs or [args.runs])
+    roots = args.runs_dirs or [paths.COMMITTED_RUNS, args.runs]  # ours + reported, and yours
+    infos, errors = scan_runs(dict.fromkeys(Path(r).resolve() for r in roots))
     if args.kind:
         infos = [i for i in infos if i.kind == args.kind]
     _print_table(["run_id", "kind", "dataset", "lang", "pipeline", "aligner", "method", "f1",
@@ -411,7 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
     runs = sub.add_parser("runs", help="list, show or compare runs")
     rs = runs.add_subparsers(dest="runs_command", required=True)
     rl = rs.add_parser("list")
-    rl.add_argument("runs_dirs", nargs="*", type=Path, help="roots (default: --runs)")
+    rl.add_argument("runs_dirs", nargs="*", type=Path,
+                    help="roots (default: the committed data/runs and --runs)")
     rl.add_argument("--kind", choices=("ours", "reported", "imported"))
     rl.set_defaults(func=cmd_runs_list)
     rsh = rs.add_parser("show")

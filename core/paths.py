@@ -11,6 +11,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DATASETS_ENV = "PROJ_DATASETS"
 #: Environment variable naming the cache directory (converted models, translations, ...).
 CACHE_ENV = "PROJ_CACHE"
+#: Environment variable naming the runs roots, separated by ``os.pathsep``.
+RUNS_ENV = "PROJ_RUNS"
 
 
 def datasets_dir() -> Path:
@@ -23,3 +25,14 @@ def cache_dir() -> Path:
     """``$PROJ_CACHE`` or ``~/.cache/projection-inspector``."""
     env = os.environ.get(CACHE_ENV)
     return Path(env) if env else Path.home() / ".cache" / "projection-inspector"
+
+
+#: The runs committed with the repository: demo runs, summaries, the paper's figures.
+COMMITTED_RUNS = REPO_ROOT / "data" / "runs"
+
+
+def default_runs_root() -> Path:
+    """Where ``python -m core run`` and the "Your data" page write runs: the first directory of
+    ``$PROJ_RUNS``, else ``runs/`` in the repository (git-ignored)."""
+    env = os.environ.get(RUNS_ENV)
+    return Path(env.split(os.pathsep)[0]) if env else REPO_ROOT / "runs"

@@ -66,3 +66,12 @@ def test_datasets_commands(datasets, capsys) -> None:
     assert "ok=3" in capsys.readouterr().out
     assert main(["datasets", "list"]) == 0
     assert "masakhaner2" in capsys.readouterr().out
+
+
+def test_runs_list_shows_the_committed_runs_by_default(capsys) -> None:
+    from core.cli import main
+
+    assert main(["runs", "list", "--kind", "reported"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:2] == ["run_id", "kind"]
+    assert len(lines) > 700 and all(" reported " in line for line in lines[1:])

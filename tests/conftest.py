@@ -7,8 +7,18 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from core.paths import datasets_dir
+
+# Property tests draw the same examples on every run and every machine (no example database):
+# a failure reproduces, and a pass does not depend on luck.
+settings.register_profile("project", derandomize=True, database=None)
+settings.load_profile("project")
+
+#: ui.widgets.RAISE_ENV: the page error guard re-raises unexpected exceptions, so AppTest
+#: reports them in ``at.exception`` instead of only showing an error box.
+APP_RAISE_ENV = "PROJ_APP_RAISE"
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +35,12 @@ def datasets() -> Path:
 def _user_runs_root(tmp_path, monkeypatch):
     """Keep tests away from the repository's ./runs (the CLI's and the app's default user
     runs root): in-process code (AppTest included) sees a per-test directory instead."""
-    import core.cli
+    import core.paths
 
-    monkeypatch.setattr(core.cli, "default_runs_root", lambda: tmp_path / "user-runs")
+    monkeypatch.setattr(core.paths, "default_runs_root", lambda: tmp_path / "user-runs")
+
+
+@pytest.fixture(autouse=True)
+def _app_raises(monkeypatch):
+    """Unexpected exceptions inside a page's ``guard`` fail the AppTest run."""
+    monkeypatch.setenv(APP_RAISE_ENV, "1")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.playground import EFLOMAL_PRIORS, ME5, aligner_choices, eflomal_available
+from ui.playground import ME5, aligner_choices
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -39,11 +39,32 @@ def test_empty_translation_asks_for_one() -> None:
     assert not at.get("plotly_chart")
 
 
-def test_aligner_choices_offer_eflomal_only_with_a_corpus() -> None:
-    assert aligner_choices("pt") == list(ME5)  # no English-Portuguese corpus
-    assert (EFLOMAL_PRIORS in aligner_choices("de")) == eflomal_available("de")
-    assert aligner_choices("sw", corpus=True)[-1] == ("eflomal" if eflomal_available("sw")
-                                                      else ME5[-1])
+ME5_SPECS = ["me5-small:itermax", "me5-small:inter", "me5-small:mwmf", "me5-small:awesome"]
+
+
+def test_aligner_choices_offer_eflomal_only_with_a_corpus(tmp_path, monkeypatch) -> None:
+    """Expectations written out by hand for each situation (corpus registered or not, datasets
+    directory present or not, eflomal program installed or not)."""
+    from core.aligners import eflomal_aligner
+    from core.errors import ProjectError
+
+    assert list(ME5) == ME5_SPECS
+    monkeypatch.setenv("PROJ_DATASETS", str(tmp_path))  # an existing datasets directory
+    monkeypatch.setattr(eflomal_aligner, "eflomal_binary", lambda: tmp_path / "eflomal")
+    assert aligner_choices("de") == ME5_SPECS + ["eflomal:priors"]
+    assert aligner_choices("sw", corpus=True) == ME5_SPECS + ["eflomal"]  # sw -> MAFAND en-swa
+    assert aligner_choices("SWA") == ME5_SPECS + ["eflomal:priors"]
+    assert aligner_choices("pt") == ME5_SPECS  # no English-Portuguese corpus
+    assert aligner_choices("bam") == ME5_SPECS  # MAFAND pairs Bambara with French
+    monkeypatch.setenv("PROJ_DATASETS", str(tmp_path / "missing"))
+    assert aligner_choices("de") == ME5_SPECS
+    monkeypatch.setenv("PROJ_DATASETS", str(tmp_path))
+
+    def no_binary():
+        raise ProjectError("eflomal is not installed")
+
+    monkeypatch.setattr(eflomal_aligner, "eflomal_binary", no_binary)
+    assert aligner_choices("de", corpus=True) == ME5_SPECS
 
 
 @pytest.mark.models

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -352,13 +351,10 @@ def test_conll2003_test_with_docstart(datasets):
         assert mapped.tags(a.labels) == list(b.labels)
 
 
-def test_conll2003_train_reads_fast(datasets):
+def test_conll2003_train_reads(datasets):
     path = datasets / "conll2003_deepl" / "original_gold" / "en.conll.train.tsv"
-    start = time.perf_counter()
     blocks = read_conll(path, keep_docstart=True)
-    elapsed = time.perf_counter() - start
     assert len(blocks) == 14987
-    assert elapsed < 5.0, f"reading took {elapsed:.2f}s"
 
 
 def test_europarl_ner_parallel_counts(datasets):

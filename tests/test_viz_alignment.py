@@ -1,7 +1,6 @@
 """Alignment figures and agreement tables (core/viz/alignment.py) on hand-written examples."""
 
 import json
-import time
 
 import pytest
 
@@ -153,19 +152,21 @@ def test_layout_sizes_and_matrix_axes() -> None:
         alignment_figure(SRC, TGT, [A] * 5)
 
 
-def test_figure_for_80_words_and_4_aligners_builds_fast() -> None:
+def test_figure_for_80_words_and_4_aligners_has_few_traces() -> None:
+    """The figure's cost grows with its trace count: links are batched per aligner and kind,
+    not drawn one trace per link (bench/app_latency.py times the build)."""
     n = 80
     src = tuple(f"word{i}" for i in range(n))
     tgt = tuple(f"palavra{i}" for i in range(n))
     aligns = [Alignment.of([(i, min(n - 1, i + k % 2)) for i in range(n)], f"al{k}")
               for k in range(4)]
     boxes = [Box("source", s, s + 2, "PER") for s in range(0, 78, 6)]
-    t0 = time.perf_counter()
+    links = sum(len(a.links) for a in aligns)
     for layout in ("columns", "matrix"):
         fig = alignment_figure(src, tgt, aligns, boxes=boxes, focus_src={10, 11},
                                layout=layout)
-        json.loads(fig.to_json())
-    assert time.perf_counter() - t0 < 2.0  # generous bound; bench/app_latency.py measures
+        assert json.loads(fig.to_json())["data"]
+        assert len(fig.data) <= 4 * len(aligns) < links, (layout, len(fig.data))
 
 
 def test_pair_agreement_macro_and_micro() -> None:

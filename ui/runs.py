@@ -50,7 +50,7 @@ def configured_roots() -> list[Path]:
     """All run roots, first one wins for duplicate run ids (duplicates removed)."""
     out: list[Path] = []
     seen: set[str] = set()
-    from core.cli import default_runs_root
+    from core.paths import default_runs_root
 
     cli_root = default_runs_root()  # where `python -m core run` and "Your data" write
     for p in [DEFAULT_ROOT, *env_roots(), *([cli_root] if cli_root.is_dir() else []),

@@ -43,7 +43,7 @@ def max_upload_mb() -> int:
 def user_runs_root() -> Path:
     """Where this page writes runs: the first ``$PROJ_RUNS`` directory or ``runs/`` in the
     repository (git-ignored) — the command line's default too."""
-    from core.cli import default_runs_root
+    from core.paths import default_runs_root
 
     return default_runs_root()
 

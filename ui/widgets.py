@@ -4,6 +4,7 @@ the layout and focus pickers, and the figure/table renderers."""
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -23,10 +24,21 @@ CLI_EXAMPLE = "python -m core run --set dataset=demo --set lang=pt"
 # ------------------------------------------------------------------------------ errors
 
 
+#: Set (to anything but ``""``/``0``) by the test suite: :func:`guard` then re-raises unexpected
+#: exceptions after showing them, so AppTest reports them in ``at.exception``.
+RAISE_ENV = "PROJ_APP_RAISE"
+
+
+def _raise_unexpected() -> bool:
+    return os.environ.get(RAISE_ENV, "") not in ("", "0")
+
+
 @contextmanager
 def guard(what: str = "this page") -> Iterator[None]:
     """Show user errors (:class:`ProjectError`) and unexpected exceptions as ``st.error``
-    instead of a traceback. Streamlit's own control flow (rerun, stop) passes through."""
+    instead of a traceback. Streamlit's own control flow (rerun, stop) passes through. Under
+    the tests (``$PROJ_APP_RAISE``) an unexpected exception is re-raised after its message, so
+    it fails the AppTest run instead of hiding behind the error box."""
     try:
         yield
     except ProjectError as exc:
@@ -36,6 +48,8 @@ def guard(what: str = "this page") -> Iterator[None]:
         st.error(f"Unexpected error in {what}: {type(exc).__name__}: {exc}. "
                  "The details are in the server log; please report it.",
                  icon=":material/bug_report:")
+        if _raise_unexpected():
+            raise
 
 
 def no_runs_message(what: str = "runs with a sentence table") -> None:

@@ -13,7 +13,8 @@ import streamlit as st
 from core.runs import RunInfo
 from core.errors import ProjectError
 from core.types import SentenceRecord, Span
-from core.viz.explain import REASON_TEXT, build_inspector_view, focus_options, reason_text
+from core.viz.explain import (REASON_TEXT, build_inspector_view, focus_options, reason_text,
+                              reference_name)
 from core.viz.spans import Mark, marked_text_html, outcome_color, sentences_html
 from ui import ensure_router
 from ui import state as S
@@ -25,6 +26,9 @@ from ui.widgets import (focus_from_selection, focus_picker, guard, no_runs_messa
 PAGE = "inspector"
 TABLE_COLUMNS = ["index", "id", "f1", "errors", "exact", "boundary", "wrong_type", "missed",
                  "spurious", "n_source_words", "n_target_words", "text"]
+#: columns that only mean something against a reference (gold or silver)
+NO_GOLD_COLUMNS = ["index", "id", "n_source_entities", "n_projected", "n_pred",
+                   "n_source_words", "n_target_words", "text"]
 
 ensure_router()  # before any element: see ui/__init__.py
 
@@ -81,9 +85,15 @@ def pick_run(runs: list[RunInfo], notes: list[str]) -> RunInfo:
     return info
 
 
+def table_has_gold(df: pd.DataFrame) -> bool:
+    """Whether any sentence of the run has a reference (gold or silver) to score against."""
+    return "n_gold" in df and bool(df["n_gold"].notna().any())
+
+
 def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, str | None]:
     """Language, filters, sort, the sentence table and the sentence picker."""
     opts = table_options(df)
+    scored = table_has_gold(df)
     lang = None
     if len(opts["lang"]) > 1:
         notes.append(seed(PAGE, S.QP_LANG, S.INSP_LANG, options=opts["lang"]) or "")
@@ -92,9 +102,14 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, str |
         c = st.columns([2, 2, 2, 2, 1.4])
         notes.append(seed(PAGE, S.QP_CATEGORY, S.INSP_CATEGORY, options=list(S.CATEGORIES),
                           parse=split_list) or "")
-        cats = c[0].multiselect("Error category", list(S.CATEGORIES), key=S.INSP_CATEGORY,
-                                format_func=lambda x: x.replace("_", " "),
-                                help="Sentences with at least one entity of these outcomes.")
+        if scored:
+            cats = c[0].multiselect("Error category", list(S.CATEGORIES), key=S.INSP_CATEGORY,
+                                    format_func=lambda x: x.replace("_", " "),
+                                    help="Sentences with at least one entity of these "
+                                         "outcomes.")
+        else:
+            cats = []
+            c[0].caption("No gold: no error categories to filter by.")
         notes.append(seed(PAGE, S.QP_TYPE, S.INSP_TYPE, options=opts["types"],
                           parse=split_list) or "")
         types = c[1].multiselect("Entity type", opts["types"], key=S.INSP_TYPE)
@@ -114,7 +129,7 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, str |
         st.caption(f"{len(shown)} of {len(df)} sentences match.")
         ids = [str(x) for x in shown["id"]]
         st.session_state[S.INSP_TABLE_IDS] = ids
-        view = shown[[c for c in TABLE_COLUMNS if c in shown]]
+        view = shown[[c for c in (TABLE_COLUMNS if scored else NO_GOLD_COLUMNS) if c in shown]]
         st.dataframe(view, hide_index=True, key=S.INSP_TABLE, on_select=_set_sid_from_table,
                      selection_mode="single-row", height=min(250, 38 + 35 * max(len(view), 1)),
                      column_config={"f1": st.column_config.NumberColumn("F1", format="%.2f"),
@@ -150,6 +165,13 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, str |
 
 
 def sentence_header(record: SentenceRecord, row: dict[str, Any]) -> None:
+    if record.gold is None:  # nothing to score against: no F1/TP/FP/FN pretending otherwise
+        cols = st.columns(4)
+        cols[0].metric("source entities", len(record.source_entities))
+        cols[1].metric("projected", sum(p.projected for p in record.projections))
+        cols[2].metric("target spans", len(record.predicted))
+        cols[3].metric("links", len(record.alignment.links))
+        return
     cols = st.columns(7)
     f1 = row.get("f1")
     cols[0].metric("F1", "—" if f1 is None or f1 != f1 else f"{f1:.2f}")
@@ -158,20 +180,23 @@ def sentence_header(record: SentenceRecord, row: dict[str, Any]) -> None:
         col.metric(key.upper(), "—" if v is None or v != v else int(v))
     cols[4].metric("source entities", len(record.source_entities))
     cols[5].metric("projected", sum(p.projected for p in record.projections))
-    cols[6].metric("gold", "—" if record.gold is None else len(record.gold))
+    cols[6].metric(reference_name(record).split(" (")[0], len(record.gold))
 
 
 def why_cards(rows: list[dict[str, Any]]) -> str:
     """The why-table as readable cards (escaped HTML)."""
     out = []
     for r in rows:
-        outcome = str(r["outcome"]).replace(" ", "_")
-        color = outcome_color(outcome if outcome != "no_gold" else None, str(r["type"]))
         head = (f"{html.escape(str(r['type']))} {html.escape(str(r['source']))}"
                 if r["kind"] == "source entity" else
                 f"missed gold {html.escape(str(r['type']))} {html.escape(str(r['target']))}")
-        bits = [f"<b>{head}</b> <span style='background:{color}33; border:1px solid {color}; "
-                f"border-radius:4px; padding:0 4px;'>{html.escape(str(r['outcome']))}</span>"]
+        bits = [f"<b>{head}</b>"]
+        if "outcome" in r:  # no outcome badge without gold
+            outcome = str(r["outcome"]).replace(" ", "_")
+            color = outcome_color(outcome if outcome != "no_gold" else None, str(r["type"]))
+            bits[0] += (f" <span style='background:{color}33; border:1px solid {color}; "
+                        f"border-radius:4px; padding:0 4px;'>{html.escape(str(r['outcome']))}"
+                        "</span>")
         if r["kind"] == "source entity":
             target = "not projected" if r["target"] == "—" else html.escape(str(r["target"]))
             bits.append(f"→ {target} — <i>{html.escape(str(r['reason']))}</i>")
@@ -225,6 +250,11 @@ def texts(record: SentenceRecord) -> None:
         st.markdown("**Marker translation (EasyProject markers)**")
         st.html(marked_text_html(record.marked_translation))
         shown = True
+    outputs = extra.get("model_outputs") or []
+    if outputs:
+        st.markdown(f"**Model outputs** ({len(outputs)}, as the tool generated them)")
+        st.dataframe(pd.DataFrame({"output": [str(o) for o in outputs]}), hide_index=True)
+        shown = True
     issues = extra.get("marker_issues") or []
     if issues:
         st.markdown("**Marker issues**")
@@ -234,6 +264,25 @@ def texts(record: SentenceRecord) -> None:
         st.caption("No marker issues in this sentence.")
     if not shown:
         st.caption("This run has no translation step (the target sentence is given).")
+
+
+def provenance(info: RunInfo, df: pd.DataFrame) -> None:
+    """What an imported run is, where its parts come from, and whether it has gold."""
+    man = info.manifest
+    if man.get("kind") == "imported":
+        given = man.get("given") or {}
+        parts = ", ".join(f"{k}: `{v}`" for k, v in given.items())
+        st.caption(f"Imported from **{man.get('tool') or 'another tool'}** — {parts}")
+    elif man.get("given"):
+        parts = ", ".join(f"{k}: `{v}`" for k, v in (man.get("given") or {}).items())
+        st.caption(f"Parts given by the input file, not computed: {parts}")
+    ref = (man.get("reference") or {}) if isinstance(man.get("reference"), dict) else {}
+    if not table_has_gold(df):
+        st.info("This run has no gold for its target sentences: links and projections are "
+                "shown, outcomes and F1 are not.", icon=":material/info:")
+    elif ref.get("kind") == "silver":
+        st.warning(f"Outcomes below are against a **silver reference** — the projections of run "
+                   f"`{ref.get('run')}` — not against gold.", icon=":material/info:")
 
 
 def main() -> None:
@@ -247,10 +296,13 @@ def main() -> None:
         return
     notes: list[str] = []
     info = pick_run(runs, notes)
+    st.code(info.summary.signature or "(this run records no signature)", language=None,
+            wrap_lines=True)  # the run's identity: copy it with the button on the right
     df = load_table(info)
     if df.empty:
         st.info("This run has no sentences.")
         return
+    provenance(info, df)
     lang, sid = pick_sentence(df, notes)
     for n in filter(None, notes):
         st.warning(n, icon=":material/link_off:")
@@ -311,8 +363,11 @@ def main() -> None:
     if record.candidates:
         which = "for the highlighted entity" if view.candidates and focus.startswith("e") \
             else "for every entity (highlight an entity to narrow this down)"
+        origins = sorted({c.origin for c in record.candidates})
         st.caption(f"Scored target spans {which}: score components, their sum, whether the "
-                   "entity chose it, and which other entity took it.")
+                   "entity chose it, and which other entity took it."
+                   + (" The `tprojection` column is T-Projection's own score."
+                      if "tprojection" in origins else ""))
         st.dataframe(pd.DataFrame(view.candidates), hide_index=True,
                      column_config={"chosen": st.column_config.CheckboxColumn("chosen")})
     else:

@@ -159,7 +159,9 @@ def test_translation_steps_for_back_translation_and_markers(open_page, runs) -> 
     md = " ".join(m.value for m in at.markdown)
     assert "EasyProject markers" in md
     assert "color: #882255;\">[</b>" in _html(at)
-    assert any(m.value == "—" for m in at.metric)  # no gold: F1 shown as a dash
+    # no gold: no F1/TP/FP/FN metric and no outcome column pretending there is gold
+    assert not any(m.label in ("F1", "TP", "FP", "FN") for m in at.metric)
+    assert any("no gold" in i.value for i in at.info)
 
 
 def test_user_tokens_are_escaped(open_page, runs) -> None:

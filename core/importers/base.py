@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from core import __version__
 from core.cache import file_lock, sha256_file
+from core.config import given_label
 from core.errors import ProjectError
 from core.metrics import ProjCounts, aggregate
 from core.readers.parallel import iter_text_lines
@@ -31,7 +32,6 @@ from core.types import Alignment, Candidate, Projection, Reason, SentenceRecord,
 
 PIPELINE = "imported"
 KIND = "imported"
-SHA_PREFIX = 12
 
 
 # ------------------------------------------------------------------------------ given files
@@ -49,11 +49,6 @@ class Given:
     @property
     def label(self) -> str:
         return given_label(self.name, self.sha256)
-
-
-def given_label(name: str, sha256: str) -> str:
-    """``given:<file name>#<sha256 prefix>``: how a given part is named everywhere."""
-    return f"given:{name}#{sha256[:SHA_PREFIX]}"
 
 
 def given_file(path: str | Path, role: str, *, name: str | None = None) -> Given:

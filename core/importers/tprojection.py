@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ProjectError
-from core.importers.base import (Given, Imported, attribute_spans, block_lines, given_file,
-                                 line_of, merge_candidates, place_text)
+from core.importers.base import (Given, Imported, attribute_spans, block_lines, block_of,
+                                 given_file, line_of, merge_candidates, place_text)
 from core.labels import tags_to_spans
 from core.readers.conll import read_conll
 from core.readers.parallel import iter_text_lines
@@ -90,8 +90,11 @@ def _place(words, cand: str) -> list[tuple[int, int]]:
 
 
 def _read(path: Path, shown: str, lang: str) -> tuple[list[Sentence], list[int]]:
+    """Sentences (document markers dropped) and the first line of each."""
     try:
-        return read_conll(path, lang=lang), block_lines(path)
+        sents = read_conll(path, lang=lang)
+        starts = block_lines(path)
+        return sents, [starts[block_of(s.id)] for s in sents]
     except ProjectError as exc:
         raise ProjectError(str(exc).replace(str(path), shown)) from None
 

@@ -17,6 +17,12 @@ For one :class:`~core.types.SentenceRecord`:
 - :func:`compare_projection_rows` — entity × aligner table of outcomes for the compare page.
 - :func:`build_inspector_view` — everything the inspector draws for one sentence (the figure,
   the HTML, the tables), used by the pages and by the latency benchmark.
+
+Without target gold (``record.gold is None``, e.g. an imported Easy-Label-Projection run) there
+are no outcomes: the why rows have no ``outcome`` column, marks and boxes use type colours and
+the legend lists no outcome category. A record whose ``extra["reference"]`` is
+``"silver:<run>"`` has another run's projections in place of gold: they are captioned as a
+silver reference, never as gold.
 """
 
 from __future__ import annotations
@@ -46,6 +52,19 @@ REASON_TEXT = {
 }
 _SEVERITY = {"exact": 0, "boundary": 1, "wrong_type": 2, "spurious": 3}
 MAX_LINKS_SHOWN = 8
+
+
+def has_gold(record: SentenceRecord) -> bool:
+    """Whether the record has a reference to score against (gold or a silver run)."""
+    return record.gold is not None
+
+
+def reference_name(record: SentenceRecord) -> str:
+    """``gold``, or ``silver reference (<run>)`` when another run stands in for gold."""
+    ref = str((record.extra or {}).get("reference", ""))
+    if ref.startswith("silver:"):
+        return f"silver reference ({ref.split(':', 1)[1]})"
+    return "gold"
 
 
 def reason_text(reason: Reason | str) -> str:
@@ -156,12 +175,12 @@ def why_rows(record: SentenceRecord) -> list[dict[str, Any]]:
                 owner = _owner_of(record, best[0], p.entity)
                 beaten = f"best candidate {quote(tgt, *best[0])} (sum {best[1]:.3f})"
                 beaten += f" went to {_describe(owner, src, tgt)}" if owner else " was not chosen"
-        rows.append({
+        row = {
             "kind": "source entity",
             "entity": p.entity,
             "type": ent.label,
             "source": quote(src, ent.start, ent.end),
-            "outcome": (outcome or "no gold").replace("_", " "),
+            "outcome": (outcome or "projected").replace("_", " "),
             "reason": reason_text(p.reason),
             "target": ", ".join(quote(tgt, t.start, t.end) for t in p.targets) or "—",
             "aligned words": f"{aligned}/{len(ent)}",
@@ -171,7 +190,10 @@ def why_rows(record: SentenceRecord) -> list[dict[str, Any]]:
             "rejected": "; ".join(f"[{s}, {e}) {reason_text(r)}" for (s, e), r in p.rejected),
             "score": None if p.score is None else round(float(p.score), 3),
             "detail": p.detail,
-        })
+        }
+        if record.gold is None:  # no reference: no outcome column pretending there is one
+            del row["outcome"]
+        rows.append(row)
     rows.extend(_missed_rows(record))
     return rows
 
@@ -297,12 +319,42 @@ def record_html(record: SentenceRecord, *, highlight_src: Sequence[int] = (),
     marks = record_marks(record)
     lines = [(f"source ({record.source.lang})", record.source.words, marks["source"])]
     if record.gold is not None:
-        lines.append((f"gold ({record.target.lang})", record.target.words, marks["gold"]))
+        lines.append((f"{reference_name(record)} ({record.target.lang})", record.target.words,
+                      marks["gold"]))
     lines.append(("projected", record.target.words, marks["projected"]))
     hl = {lines[0][0]: highlight_src, "projected": highlight_tgt}
     if record.gold is not None:
         hl[lines[1][0]] = highlight_tgt
-    return sentences_html(lines, hl) + legend_html()
+    return sentences_html(lines, hl) + record_legend(record)
+
+
+def record_legend(record: SentenceRecord) -> str:
+    """The outcome legend, or — without gold — a legend of entity types and border styles
+    only (no outcome category is shown when nothing was scored)."""
+    import html as _html
+
+    from core.viz.colors import TYPE_COLORS
+
+    if record.gold is not None:
+        legend = legend_html()
+        if reference_name(record) != "gold":
+            legend = legend.replace("gold (solid)", "silver reference (solid)")
+            legend += ('<div style="font-family: sans-serif; font-size: 0.8rem; color: #555;">'
+                       f"Outcomes are against the {_html.escape(reference_name(record))}, "
+                       "another run's projections — not gold.</div>")
+        return legend
+    types = sorted({s.label for s in (*record.source_entities, *record.predicted)})
+    items = [f'<span style="border: 2px solid {TYPE_COLORS.get(t, "#888888")}; background: '
+             f'{TYPE_COLORS.get(t, "#888888")}2E; border-radius: 4px; padding: 0 4px; '
+             f'margin-right: 6px;">{_html.escape(t)}</span>' for t in types]
+    items.append('<span style="border: 2px solid #555; border-radius: 4px; padding: 0 4px; '
+                 'margin-right: 6px;">source entity (solid)</span>')
+    items.append('<span style="border: 2px dashed #555; border-radius: 4px; padding: 0 4px; '
+                 'margin-right: 6px;">projected (dashed)</span>')
+    items.append('<span style="color: #555;">no gold for this target: entities are coloured '
+                 'by type, outcomes are not computed</span>')
+    return ('<div class="pi-legend-nogold" style="font-family: sans-serif; font-size: 0.8rem;">'
+            f'{"".join(items)}</div>')
 
 
 # ------------------------------------------------------------------------------ focus

@@ -1,0 +1,100 @@
+"""Import boundaries, read from the source with ``ast`` (lazy imports inside functions count):
+
+- ``core`` never imports Streamlit (the core is usable without the app);
+- the app (``ui``, ``pages``, ``app.py``) never imports the command line ``core.cli``;
+- ``bench`` never imports the test suite.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from core.paths import REPO_ROOT
+
+#: bench scripts that still import test helpers, each with the reason; the list may only
+#: shrink (a listed file that no longer imports tests fails the check, so it is removed).
+BENCH_IMPORTS_TESTS_TODO = {
+    # reuses the bad-input rows and the kill/corruption harness of tests/test_bad_inputs.py
+    # and tests/test_run_integrity.py; they must move to a module outside tests/ first
+    "bench/robustness.py",
+}
+
+
+def imported_modules(source: str, filename: str = "<source>") -> set[str]:
+    """Every module an ``import``/``from ... import`` anywhere in ``source`` names, including
+    ``package.name`` for ``from package import name`` (it may be a submodule)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _files(*parts: str) -> list[Path]:
+    out: list[Path] = []
+    for part in parts:
+        path = REPO_ROOT / part
+        out.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    assert out, parts
+    return out
+
+
+def _violations(files: list[Path], banned) -> dict[str, list[str]]:
+    bad = {}
+    for f in files:
+        mods = sorted(m for m in imported_modules(f.read_text(encoding="utf-8"), str(f))
+                      if banned(m))
+        if mods:
+            bad[f.relative_to(REPO_ROOT).as_posix()] = mods
+    return bad
+
+
+def _under(module: str, *packages: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def test_the_scanner_sees_lazy_and_from_imports() -> None:
+    src = ("import os\n"
+           "def f():\n"
+           "    from core import cli\n"
+           "    if True:\n"
+           "        import streamlit.components.v1 as c\n"
+           "class A:\n"
+           "    def g(self):\n"
+           "        from tests.test_x import ROWS\n"
+           "from . import sibling\n")
+    mods = imported_modules(src)
+    assert {"os", "core", "core.cli", "streamlit.components.v1", "tests.test_x",
+            "tests.test_x.ROWS"} <= mods
+    assert not any("sibling" in m for m in mods)  # relative: inside its own package
+
+
+def test_core_never_imports_streamlit() -> None:
+    assert _violations(_files("core"), lambda m: _under(m, "streamlit")) == {}
+
+
+def test_the_app_never_imports_the_cli() -> None:
+    assert _violations(_files("ui", "pages", "app.py"), lambda m: _under(m, "core.cli")) == {}
+
+
+def _imports_tests(module: str) -> bool:
+    return _under(module, "tests", "conftest") or module.split(".")[0].startswith("test_")
+
+
+def test_bench_never_imports_tests() -> None:
+    bad = _violations(_files("bench"), _imports_tests)
+    assert set(bad) - BENCH_IMPORTS_TESTS_TODO == set(), bad
+    stale = BENCH_IMPORTS_TESTS_TODO - set(bad)
+    assert not stale, f"{sorted(stale)} no longer import tests: remove them from the TODO list"
+
+
+@pytest.mark.parametrize("module,banned", [("streamlit", True), ("streamlit.testing.v1", True),
+                                           ("streamlit_extras", False)])
+def test_package_match_is_exact(module: str, banned: bool) -> None:
+    assert _under(module, "streamlit") is banned

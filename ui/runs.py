@@ -69,8 +69,11 @@ def _stamp(path: Path) -> float:
         return -1.0
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _scan(roots: tuple[str, ...], stamps: tuple[float, ...]) -> tuple[list[RunInfo], list[str]]:
+    """Shared by every session without copying (``RunInfo`` is frozen; its parsed summary is
+    computed once per process), unlike ``st.cache_data`` which unpickles ~1,000 runs on every
+    rerun. Callers must not modify the returned list."""
     del stamps  # only part of the cache key
     runs, errors = scan_runs([Path(r) for r in roots])
     return runs, [str(e) for e in errors]
@@ -108,6 +111,8 @@ def roots_sidebar() -> None:
 
         if policy().read_only:
             st.caption("Read-only demo: run roots cannot be added.")
+        elif not policy().server_paths:
+            st.caption("Adding run directories is off on this server (PROJ_ALLOWED_DIRS).")
         else:
             with st.form("add_root", clear_on_submit=True, border=False):
                 st.text_input("Add a runs directory", key=state.ROOT_INPUT,

@@ -110,6 +110,23 @@ def _project(name: str, links: list[tuple[int, int]], src: list[str], tgt: list[
     return call
 
 
+# ------------------------------------------------------------------------- importers (issue 14)
+
+_SRC = "Ana B-PER\nvisited O\nLisbon B-LOC\n\nThe O\nEU B-ORG\nmet O\n\n"
+_TGT = "Ana B-PER\nvisitou O\nLisboa B-LOC\n\nA O\nUE B-ORG\nreuniu O\n\n"
+
+
+def _import(fmt: str, files: dict[str, str], **kw: Any) -> Callable[[Path], Any]:
+    """``files``: role -> (file name, text); written under tmp and passed as keyword args."""
+    def call(tmp: Path) -> Any:
+        from core.importers import get_format
+
+        args = {role: _w(tmp, name, text) for role, (name, text) in files.items()}
+        return get_format(fmt).load(**args, lang="pt", **kw)
+    return call
+
+
+
 def _long_projection(name: str) -> Callable[[Path], Any]:
     words = [f"w{k}" for k in range(LONG)]
     # few entities for the candidate methods (their n-gram search grows with words x entities)
@@ -316,6 +333,58 @@ ROWS: list[Row] = [
     Row("config-file-matrix-type", "a matrix list with a wrong-typed item -> error naming file "
         "and key", _config_file("[run]\nlimit = [1, 'x']\n"), error=("run.toml",
                                                                     "setting 'limit'")),
+    Row("import-elp-sentence-counts", "ELP projection with fewer sentences than the source "
+        "-> error naming the file, line and both counts",
+        _import("elp", {"source": ("en.conll", _SRC), "projection": ("p.tsv", "Ana B-PER\n\n"),
+                        "alignment": ("a.talp", "0-0\n0-0\n")}),
+        error=("p.tsv:1", "1 sentences", "2 in the source")),
+    Row("import-elp-link-out-of-range", "ELP link beyond the sentence -> error naming the "
+        "alignment line and both sentences' lines",
+        _import("elp", {"source": ("en.conll", _SRC), "projection": ("p.tsv", _TGT),
+                        "alignment": ("a.talp", "0-0\n0-9\n")}),
+        error=("a.talp:2", "out of range", "en.conll:5")),
+    Row("import-predictions-token-counts", "gold and predictions with different token counts "
+        "-> error naming both files and lines",
+        _import("predictions", {"source": ("en.conll", _SRC), "target": ("pred.conll", _TGT),
+                                "gold": ("gold.conll", "Ana B-PER\n\nA O\nUE B-ORG\nreuniu O"
+                                                       "\n\n")}),
+        error=("gold.conll:1", "1 tokens", "pred.conll:1")),
+    Row("import-alignments-prob-count", "awesome-align probability line with the wrong number "
+        "of values -> error naming file:line",
+        _import("alignments", {"alignment": ("out.talp", "0-0 1-1\n0-0\n"),
+                               "probs": ("p.txt", "0.9\n0.8\n"),
+                               "text": ("in.txt", "Ana visited ||| Ana visitou\nThe ||| A\n")}),
+        error=("p.txt:1", "1 probabilities for 2 links")),
+    Row("import-alignments-link-out-of-range", "aligner link beyond the words -> error naming "
+        "file:line", _import("alignments", {"alignment": ("out.talp", "0-0 5-1\n"),
+                                            "text": ("in.txt", "Ana visited ||| Ana visitou\n")}),
+        error=("out.talp:1", "link 5-1 is out of range")),
+    Row("import-easyproject-unbalanced", "EasyProject translation with a '[' never closed -> "
+        "error naming file:line",
+        _import("easyproject", {"source": ("en.conll", _SRC),
+                                "translations": ("m.txt", "[ Ana visitou [ Lisboa ]\nA [ UE ] "
+                                                          "reuniu\n")}),
+        error=("m.txt:1", "unbalanced markers")),
+    Row("import-easyproject-lenient", "the same with lenient -> imported, recorded as a marker "
+        "issue", _import("easyproject", {"source": ("en.conll", _SRC),
+                                          "translations": ("m.txt", "Ana visitou [ Lisboa\nA [ UE ]"
+                                                                    " reuniu\n")}, lenient=True),
+        check=lambda imp: "unbalanced_open" in [k for k, _ in
+                                                imp.records[0].extra["marker_issues"]]),
+    Row("import-tprojection-entities", "T-Projection jsonl whose entities are not the source's "
+        "-> error naming file:line and the source line",
+        _import("tprojection", {"source": ("en.conll", _SRC), "output": ("out.conll", _TGT),
+                                "outputs": ("tp.jsonl",
+                                            '{"source_word": "Ana visited Lisbon", '
+                                            '"source_entity": "<Person>Ana</Person>", '
+                                            '"preds": []}\n{"source_word": "The EU met", '
+                                            '"source_entity": "", "preds": []}\n')}),
+        error=("tp.jsonl:1", "do not match", "en.conll:1")),
+    Row("import-tprojection-scores", "T-Projection json without a source entity -> error naming "
+        "the json and the source line",
+        _import("tprojection", {"source": ("en.conll", _SRC), "output": ("out.conll", _TGT),
+                                "scores": ("s.json", '{"Ana": {"Ana": 0.9}}')}),
+        error=("s.json", "'Lisbon'", "en.conll:1", "not in the scores file")),
 ]
 
 

@@ -106,10 +106,13 @@ def import_easyproject(source: str | Path, translations: str | Path, *, lang: st
         ents = tuple(sorted(s.spans))
         parsed = parse_markers(text, split=splitter)
         bad = [i for i in parsed.issues if i.kind in ("unbalanced_open", "unbalanced_close")]
-        if bad and not lenient:
-            raise ProjectError(f"unbalanced markers: {bad[0].detail}", path=shown["translations"],
-                               line=k + 1, hint="expected every '[' closed by a ']'; import "
-                                                "with lenient to record it as a marker issue")
+        opens, closes = text.count("["), text.count("]")
+        if (bad or opens != closes) and not lenient:
+            what = bad[0].detail if bad else "a '[' inside an open span was never closed"
+            raise ProjectError(f"unbalanced markers ({opens} '[' and {closes} ']'): {what}",
+                               path=shown["translations"], line=k + 1,
+                               hint="expected every '[' closed by a ']'; import with lenient "
+                                    "to record it as a marker issue")
         if ent_lines is not None:
             tr = [x.strip() for x in ent_lines[k].split(ENTITY_SEP)] if ent_lines[k].strip() \
                 else []

@@ -1,11 +1,14 @@
 """Streamlit entry point: a router over the page scripts in pages/ plus the run-roots sidebar.
 
 Deep links use the url paths below, e.g. ``/inspector?run=<run id>&sid=<sentence id>``.
+Who may read files on the server, and the read-only demo mode, are decided by the person who
+starts the app (``core/access.py``: ``PROJ_ALLOWED_DIRS``, ``PROJ_SERVED``, ``PROJ_READ_ONLY``).
 """
 
 import streamlit as st
 
 from ui import ensure_router
+from ui.access import badge
 from ui.runs import roots_sidebar
 from ui.widgets import guard
 
@@ -35,5 +38,6 @@ PAGES = {
 
 page = st.navigation(PAGES)
 with guard("the sidebar"):
+    badge()  # read-only demo / served: what visitors may do (ui/access.py)
     roots_sidebar()
 page.run()

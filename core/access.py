@@ -102,12 +102,11 @@ class Policy:
         return self.allowed is None
 
     def describe(self) -> str:
-        """One line for the page: what visitors may read on this server."""
+        """What visitors may read on this server, in a few words (markdown)."""
         if self.allowed is None:
-            return "any file this app can read (local use: the app is bound to this machine)"
+            return "any file the app can read"
         if not self.allowed:
-            return (f"none — files on the server are off; upload your files ({ALLOWED_ENV} "
-                    "allows directories)")
+            return "none (files on the server are off)"
         return "only inside " + ", ".join(f"`{d}`" for d in self.allowed)
 
     def refusal(self, what: str) -> AccessDenied:
@@ -170,25 +169,24 @@ def policy_from(env: Mapping[str, str], address: str | None, *, server: bool = T
     return Policy(served=served, allowed=allowed, read_only=bool(flag(env, READ_ONLY_ENV)))
 
 
-def read_confined(path: Path, limit: int, *, name: str) -> bytes:
-    """The bytes of a regular file checked by :meth:`Policy.check`: opened without following
-    a final symlink (one swapped in after the check is refused), not blocking on a FIFO, and
-    at most ``limit`` bytes (a longer file raises). ``name`` is what errors call the file."""
+def read_confined(path: Path, limit: int, *, name: str) -> tuple[bytes, int]:
+    """``(bytes, size)`` of a regular file checked by :meth:`Policy.check`: opened without
+    following a final symlink (one swapped in after the check is refused), without blocking on
+    a FIFO, reading at most ``limit + 1`` bytes (the caller refuses a longer file; ``size`` is
+    the size on disk). ``name`` is what errors call the file."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
         raise ProjectError("not a file", path=name) from None
     except OSError:
-        raise ProjectError("cannot be opened as a file", path=name) from None
+        raise ProjectError("not a file that can be opened", path=name) from None
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise ProjectError("not a file", path=name)
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(limit + 1)
     finally:
         os.close(fd)
-    if len(data) > limit:
-        raise ProjectError(f"file is over the limit of {limit / 1048576:.0f} MB", path=name)
-    return data
+    return data, max(info.st_size, len(data))

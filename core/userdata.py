@@ -43,6 +43,9 @@ EXTERNAL = "external"
 #: Upload size limit per file in MB (environment variable ``PROJ_MAX_UPLOAD_MB`` overrides).
 DEFAULT_MAX_MB = 20.0
 MAX_MB_ENV = "PROJ_MAX_UPLOAD_MB"
+#: Memory one app session may use for its uploads (together), and for in-memory results.
+DEFAULT_SESSION_MB = 64.0
+SESSION_MB_ENV = "PROJ_SESSION_MB"
 TARGET_KINDS = ("auto", "conll", "text")
 DATASET = "upload"
 
@@ -62,6 +65,30 @@ def max_upload_bytes() -> int:
     if mb <= 0:
         raise ProjectError(f"{MAX_MB_ENV} must be positive", setting=MAX_MB_ENV)
     return int(mb * 1024 * 1024)
+
+
+def max_session_bytes() -> int:
+    """What one app session may hold for its uploads together, and again for results kept in
+    memory (read-only mode): ``$PROJ_SESSION_MB`` (a positive number) or 64 MB."""
+    raw = os.environ.get(SESSION_MB_ENV, "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_SESSION_MB
+    except ValueError:
+        raise ProjectError(f"{SESSION_MB_ENV}={raw!r} is not a number", setting=SESSION_MB_ENV,
+                           hint="give the limit in megabytes, e.g. 64") from None
+    if mb <= 0:
+        raise ProjectError(f"{SESSION_MB_ENV} must be positive", setting=SESSION_MB_ENV)
+    return int(mb * 1024 * 1024)
+
+
+def check_session_size(what: str, size: int, limit: int | None = None) -> None:
+    """Raise :class:`ProjectError` if ``size`` bytes of ``what`` exceed the session limit."""
+    limit = max_session_bytes() if limit is None else limit
+    if size > limit:
+        raise ProjectError(f"{what} take {size / 1048576:.1f} MB, over this session's limit of "
+                           f"{limit / 1048576:.0f} MB", setting=SESSION_MB_ENV,
+                           hint="use smaller files or fewer aligners and methods, or raise "
+                           f"the limit with {SESSION_MB_ENV}")
 
 
 def check_upload_size(name: str, size: int, limit: int | None = None) -> None:

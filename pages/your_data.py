@@ -2,14 +2,18 @@
 
 Upload (or point to) an English CoNLL source, the target words or translations, and optionally
 Pharaoh alignments; choose aligners and methods; each combination becomes a run in the user runs
-root (``runs/`` or ``$PROJ_RUNS``) with a link to the inspector.
+root (``runs/`` or ``$PROJ_RUNS``) with a link to the inspector — or, in the read-only demo
+mode, a result kept in memory and inspected on the page (``ui/your_data.py``). Files on the
+server are read only as the access policy allows (``core/access.py``); the runs wait their turn
+in the work queue (``ui/work_queue.py``). Where files come from is one entry of ``MODES``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from core.errors import ProjectError
 from core.projection.registry import NEEDS_TARGET_NER, describe
 from core.resources import LANGUAGES
 from core.userdata import EXTERNAL, TARGET_KINDS, UserData, run_user_data
@@ -17,9 +21,12 @@ from core.viz.colors import TYPE_COLORS
 from core.viz.spans import Mark, sentences_html
 from ui import playground as pg
 from ui import upload as ud
+from ui import your_data as yd
+from ui.access import policy
 from ui.widgets import guard
 
-INSPECTOR = "pages/inspector.py"
+LABELS = ("English source (CoNLL, labelled)", "Target words or translations",
+          "Alignments (Pharaoh, optional)")
 METHODS = {name: desc for name, desc in describe() if name not in NEEDS_TARGET_NER}
 KIND_NAMES = {"auto": "detect", "conll": "CoNLL words (labels optional)",
               "text": "plain text, one translation per line"}
@@ -42,28 +49,52 @@ source (English) word index first, counting from 0: `0-0 1-1 2-2 3-3`. Choose th
 """
 
 
+def upload_inputs(cols: list[Any]) -> dict[str, Any] | None:
+    """The upload widgets; the uploaded files by role, or None until source and target are in."""
+    limit = ud.max_upload_mb()
+    files = {role: col.file_uploader(label, key=key, max_upload_size=limit)
+             for role, col, label, key in zip(ud.ROLES, cols, LABELS,
+                                              (ud.SOURCE, ud.TARGET, ud.ALIGNMENT))}
+    st.caption(f"Up to {limit} MB per file (set PROJ_MAX_UPLOAD_MB to change). Files stay "
+               "in memory; " + ("nothing is written (read-only demo)." if policy().read_only
+                                else "only the runs you start are written to disk."))
+    if files["source"] is None or files["target"] is None:
+        st.info("Upload an English source file and a target file to start "
+                "(the alignment file is optional).", icon=":material/upload_file:")
+        return None
+    return files
+
+
+def path_inputs(cols: list[Any]) -> dict[str, str] | None:
+    """Paths of files on the server (confined by the access policy, core/access.py)."""
+    for col, label, key, name in zip(cols, LABELS, (ud.SOURCE_PATH, ud.TARGET_PATH,
+                                                    ud.ALIGNMENT_PATH), ud.FILE_NAMES.values()):
+        col.text_input(label, key=key, placeholder=f"/path/to/{name}")
+    if policy().server_paths:
+        st.caption(f"Files on this server that the app may read: {policy().describe()}.")
+    else:
+        st.warning("Files on this server are off: the app is served to other machines. Upload "
+                   "your files instead (the person who starts the app can allow directories "
+                   "with PROJ_ALLOWED_DIRS).", icon=":material/lock:")
+    paths = {r: str(st.session_state.get(k) or "") for r, k in
+             zip(ud.ROLES, (ud.SOURCE_PATH, ud.TARGET_PATH, ud.ALIGNMENT_PATH))}
+    if not paths["source"].strip() or not paths["target"].strip():
+        st.info("Give the paths of an English source file and a target file.",
+                icon=":material/folder_open:")
+        return None
+    return paths
+
+
+#: Where the files come from: radio value -> (label, widgets, reader of what they return).
+MODES = {"upload": ("Upload", upload_inputs, ud.read_uploads),
+         "path": ("Files on this machine", path_inputs, ud.read_paths)}
+
+
 def file_inputs() -> tuple[UserData | None, str]:
     """The file widgets; returns the validated data (or None) and the target language."""
-    mode = st.radio("Files", ["upload", "path"], horizontal=True, key=ud.MODE,
-                    format_func={"upload": "Upload", "path": "Files on this machine"}.get)
-    c1, c2, c3 = st.columns(3)
-    limit = ud.max_upload_mb()
-    if mode == "upload":
-        src = c1.file_uploader("English source (CoNLL, labelled)", key=ud.SOURCE,
-                               max_upload_size=limit)
-        tgt = c2.file_uploader("Target words or translations", key=ud.TARGET,
-                               max_upload_size=limit)
-        al = c3.file_uploader("Alignments (Pharaoh, optional)", key=ud.ALIGNMENT,
-                              max_upload_size=limit)
-        st.caption(f"Up to {limit} MB per file (set PROJ_MAX_UPLOAD_MB to change). Files stay "
-                   "in memory; only the runs you start are written to disk.")
-    else:
-        c1.text_input("English source (CoNLL, labelled)", key=ud.SOURCE_PATH,
-                      placeholder="/path/to/source.conll")
-        c2.text_input("Target words or translations", key=ud.TARGET_PATH,
-                      placeholder="/path/to/target.conll")
-        c3.text_input("Alignments (Pharaoh, optional)", key=ud.ALIGNMENT_PATH,
-                      placeholder="/path/to/alignments.txt")
+    mode = st.radio("Files", list(MODES), horizontal=True, key=ud.MODE,
+                    format_func=lambda m: MODES[m][0])
+    given = MODES[mode][1](list(st.columns(3)))
     c1, c2, c3 = st.columns(3)
     codes = sorted((c for c in LANGUAGES if c != "en"), key=lambda c: LANGUAGES[c].name)
     st.session_state.setdefault(ud.LANG, "pt")
@@ -76,20 +107,9 @@ def file_inputs() -> tuple[UserData | None, str]:
                   help="The start of the run ids (letters, digits, - _ .)")
     with st.expander("File formats"):
         st.markdown(FORMAT_HELP)
-    if mode == "upload":
-        files = {"source": src, "target": tgt, "alignment": al}
-        if src is None or tgt is None:
-            st.info("Upload an English source file and a target file to start "
-                    "(the alignment file is optional).", icon=":material/upload_file:")
-            return None, lang
-        return ud.read_uploads(files, lang=lang, kind=kind), lang
-    paths = {r: st.session_state.get(k, "") for r, k in
-             zip(ud.ROLES, (ud.SOURCE_PATH, ud.TARGET_PATH, ud.ALIGNMENT_PATH))}
-    if not paths["source"].strip() or not paths["target"].strip():
-        st.info("Give the paths of an English source file and a target file.",
-                icon=":material/folder_open:")
+    if given is None:
         return None, lang
-    return ud.read_paths(paths, lang=lang, kind=kind), lang
+    return MODES[mode][2](given, lang=lang, kind=kind), lang
 
 
 def summary(data: UserData) -> None:
@@ -134,72 +154,27 @@ def run_choices(data: UserData, lang: str) -> tuple[list[str], list[str]]:
     return aligners, methods
 
 
-def run_all(data: UserData, lang: str, aligners: list[str], methods: list[str]) -> None:
-    root = ud.user_runs_root()
-    combos = [(a, m) for a in aligners for m in methods]
-    bar = st.progress(0.0, text="Starting…")
-    results = []
-    for k, (aligner, method) in enumerate(combos):
-        label = f"{aligner} · {method}"
-
-        def progress(step: str, done: int, total: int, k: int = k, label: str = label) -> None:
-            frac = (k + (done / total if total else 1.0)) / len(combos)
-            bar.progress(min(frac, 1.0), text=f"{label}: {done}/{total} sentences")
-
-        bar.progress(k / len(combos), text=f"{label}: loading…")
-        obj = None if aligner == EXTERNAL else pg.load_aligner(aligner, lang)
-        path, created = run_user_data(data, root, aligner=aligner, method=method,
-                                      aligner_obj=obj, progress=progress,
-                                      name=st.session_state.get(ud.NAME) or "upload")
-        from core.runs import read_run
-
-        info = read_run(root, path.name)
-        overall = info.metrics.get("overall") or {}
-        results.append({"run_id": path.name, "aligner": aligner, "method": method,
-                        "lang": lang, "f1": overall.get("f1"),
-                        "proj_ratio": info.metrics.get("proj_ratio"), "new": created})
-    bar.progress(1.0, text=f"Done: {len(combos)} run(s) in {root}")
-    ud.make_root_visible(root)
-    st.session_state[ud.RESULTS] = results
-
-
-def show_results() -> None:
-    results = st.session_state.get(ud.RESULTS) or []
-    if not results:
-        return
-    st.subheader("Runs")
-    for r in results:
-        c1, c2 = st.columns([4, 2], vertical_alignment="center")
-        scores = f"proj_ratio {100 * (r['proj_ratio'] or 0):.0f}%"
-        if r["f1"] is not None:
-            scores = f"F1 {100 * r['f1']:.1f} · " + scores
-        state = "new" if r["new"] else "already existed"
-        c1.markdown(f"**{r['aligner']} · {r['method']}** — {scores} ({state}: "
-                    f"`{r['run_id']}`)")
-        c2.page_link(INSPECTOR, label="Open in inspector", icon=":material/search:",
-                     query_params={"run": r["run_id"], "lang": r["lang"]})
-
-
 def main() -> None:
     st.title("Your data")
+    where = ("Read-only demo: runs stay in memory, in this browser session only."
+             if policy().read_only else
+             f"Runs are stored like any other run, in `{yd.runs_root_shown()}`.")
     st.caption("Project the entities of your own English CoNLL file onto your translations, "
-               "then inspect every sentence. Runs are stored like any other run, in "
-               f"`{ud.user_runs_root()}`.")
-    data, lang = file_inputs()
-    if data is None:
-        show_results()
-        return
-    summary(data)
-    aligners, methods = run_choices(data, lang)
-    ready = bool(aligners and methods and data.n_entities)
-    n = len(aligners) * len(methods)
-    if st.button(f"Run {n} projection{'s' if n != 1 else ''}", type="primary",
-                 disabled=not ready, key="ud_run", icon=":material/play_arrow:"):
-        try:
-            run_all(data, lang, aligners, methods)
-        except ProjectError as exc:
-            st.error(str(exc))
-    show_results()
+               f"then inspect every sentence. {where} Runs wait their turn in the server's "
+               "work queue.")
+    with guard("your files"):
+        data, lang = file_inputs()
+        if data is not None:
+            summary(data)
+            aligners, methods = run_choices(data, lang)
+            ready = bool(aligners and methods and data.n_entities)
+            n = len(aligners) * len(methods)
+            if st.button(f"Run {n} projection{'s' if n != 1 else ''}", type="primary",
+                         disabled=not ready, key="ud_run", icon=":material/play_arrow:"):
+                yd.submit(data, lang, aligners, methods)
+    with guard("your runs"):
+        yd.wait_pending()
+    yd.show_results()
 
 
 with guard("the Your-data page"):

@@ -21,13 +21,21 @@ def _address() -> str | None:
     return str(value) if value else None
 
 
-def _is_server() -> bool:
-    """True inside ``streamlit run`` (a Runtime exists); False under AppTest and in scripts."""
+def real_runtime() -> object | None:
+    """Streamlit's Runtime inside ``streamlit run``; ``None`` under AppTest (which installs a
+    mock Runtime) and in scripts."""
     try:
         from streamlit.runtime import Runtime
     except ImportError:  # pragma: no cover - other Streamlit versions
-        return True
-    return Runtime.exists()
+        return None
+    if not Runtime.exists():
+        return None
+    rt = Runtime.instance()
+    return rt if isinstance(type(rt), type) and issubclass(type(rt), Runtime) else None
+
+
+def _is_server() -> bool:
+    return real_runtime() is not None
 
 
 def policy() -> Policy:
@@ -50,6 +58,6 @@ def badge() -> None:
             st.caption(f"Nothing is written on this server ({READ_ONLY_ENV}=1): your data and "
                        "the playground stay in memory, run roots cannot be added.")
         if p.served or p.allowed is not None:
-            where = ("served to other machines" if p.served else "local")
-            st.caption(f"Server files ({where}): {p.describe()}. "
-                       f"Set by {ALLOWED_ENV} / {SERVED_ENV} when the app starts.")
+            where = "Served to other machines" if p.served else "Local"
+            st.caption(f"{where}. Files on the server: {p.describe()} — {ALLOWED_ENV}, "
+                       f"{SERVED_ENV} (set when the app starts).")

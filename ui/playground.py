@@ -18,12 +18,19 @@ registry would give them, so their step-cache entries are shared with command-li
 
 from __future__ import annotations
 
-from typing import Any
+import html
+import threading
+from collections import OrderedDict
+from typing import Any, Sequence
 
 import streamlit as st
 
 from core.errors import ProjectError
 from core.paths import datasets_dir
+from core.types import Alignment, SentenceRecord, Span
+from core.viz.explain import build_inspector_view, focus_options
+from ui import work_queue as wq
+from ui.widgets import focus_from_selection, focus_picker, rows_table, show_figure, view_picker
 
 ME5_METHODS = ("itermax", "inter", "mwmf", "awesome")
 ME5 = tuple(f"me5-small:{m}" for m in ME5_METHODS)
@@ -45,6 +52,9 @@ FOCUS = "pg_focus"
 VIEW = "pg_view"
 FIGURE = "pg_figure"
 TRANSLATED = "pg_translated"   # {source text: translation} of this session
+TRANSLATE_ASKED = "pg_translate_asked"   # the translate button was pressed (done in the run)
+JOB = "pg_job"                 # id of this session's queued model call
+MEMO_SIZE = 512                # alignments of (aligner, words) kept per server
 
 
 def eflomal_available(lang: str) -> bool:
@@ -125,3 +135,94 @@ def load_tagger(name: str = TAGGER) -> Any:
     from core.models.registry import load_tagger as load
 
     return load(name)
+
+
+# ------------------------------------------------------------------- model calls, queued
+
+
+@st.cache_resource(show_spinner=False)
+def _memo() -> tuple[OrderedDict, threading.Lock]:
+    """Alignments already computed on this server: (spec, lang, src, tgt) -> Alignment."""
+    return OrderedDict(), threading.Lock()
+
+
+def align_all(specs: Sequence[str], lang: str, src: tuple[str, ...], tgt: tuple[str, ...]
+              ) -> dict[str, Alignment]:
+    """One sentence pair aligned by every aligner in ``specs``. Pairs not aligned before on
+    this server go through the work queue as one job (the session sees its place in line)."""
+    memo, lock = _memo()
+    with lock:
+        known = {s: memo[(s, lang, src, tgt)] for s in specs if (s, lang, src, tgt) in memo}
+    todo = [s for s in specs if s not in known]
+    if todo:
+        def job(j: Any) -> dict[str, Alignment]:
+            out = {}
+            for k, spec in enumerate(todo):
+                j.report(k / len(todo), f"aligning with {spec}")
+                (out[spec],) = load_aligner(spec, lang).align([(list(src), list(tgt))])
+            return out
+
+        fresh = wq.call(JOB, f"align {todo} {lang} {hash((src, tgt))}", job,
+                        what="Aligning the sentence")
+        with lock:
+            for spec, a in fresh.items():
+                memo[(spec, lang, src, tgt)] = a
+            while len(memo) > MEMO_SIZE:
+                memo.popitem(last=False)
+        known.update(fresh)
+    return {s: known[s] for s in specs}
+
+
+def translate_queued(text: str, lang: str) -> str:
+    """The offline MT output for ``text`` (English -> ``lang``), through the work queue."""
+    return wq.call(JOB, f"translate {lang} {hash(text)}",
+                   lambda j: load_translator().translate([text], "en", lang)[0],
+                   what="Translating")
+
+
+def tag_queued(words: tuple[str, ...]) -> list[Span]:
+    """spaCy's English entities for ``words``, through the work queue."""
+    return wq.call(JOB, f"tag {hash(words)}", lambda j: load_tagger().tag([list(words)])[0],
+                   what="Tagging the entities")
+
+
+# ------------------------------------------------------------------- one sentence, drawn
+
+
+def show_sentence(records: list[SentenceRecord], names: list[str], method: str,
+                  has_gold: bool, origin: str, *, prefix: str = "") -> None:
+    """One sentence under one projection method and 1–4 aligners (one record each): scores,
+    the alignment figure, the marked sentences and the why / candidates / outcome tables.
+    ``prefix`` keeps the widget keys of several such blocks apart."""
+    first = records[0]
+    focus_key = f"{prefix}{FOCUS}_{method}"
+    figure_key = f"{prefix}{FIGURE}_{method}"
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        layout = view_picker(f"{prefix}{VIEW}_{method}")
+    with c2:
+        focus = focus_picker(focus_key, focus_options(first))
+    view = build_inspector_view(records, names, focus=focus, layout=layout)
+    scores = []
+    for name, r in zip(names, records):
+        projected = sum(p.projected for p in r.projections)
+        line = f"<b>{html.escape(name)}</b>: {projected}/{len(r.projections)} entities projected"
+        if has_gold and r.gold is not None:
+            from core.records import evaluate_record
+
+            res = evaluate_record(r)
+            if res is not None:
+                line += f", F1 {100 * res.f1:.0f}"
+        scores.append(line)
+    st.html("<div style='font-family:sans-serif;font-size:0.9rem'>" + " · ".join(scores) +
+            f" <span style='color:#666'>(entities from {html.escape(origin)})</span></div>")
+    show_figure(view.figure, figure_key, on_select=focus_from_selection(figure_key, focus_key))
+    st.html(view.html)  # the marked sentences and their legend
+    st.markdown(f"**Why** ({names[0]})" if len(records) > 1 else "**Why**")
+    rows_table(view.why, key=f"{prefix}pg_why_{method}")
+    if view.candidates:
+        st.markdown("**Candidates and their scores**")
+        rows_table(view.candidates, key=f"{prefix}pg_cand_{method}")
+    if view.compare:
+        st.markdown("**Outcome per aligner**")
+        rows_table(view.compare, key=f"{prefix}pg_cmp_{method}")

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
 import streamlit as st
 
+from core.access import read_confined
 from core.errors import ProjectError
-from core.userdata import UserData, check_upload_size, load_user_data, max_upload_bytes
+from core.userdata import (UserData, check_session_size, check_upload_size, load_user_data,
+                           max_upload_bytes)
 from ui import state
+from ui.access import policy
 
 # -- session-state keys (prefix ud_) --------------------------------------------------------
 MODE = "ud_mode"
@@ -30,9 +34,12 @@ ALIGNERS = "ud_aligners"
 ALIGNERS_DEFAULT = "ud_aligners_default"   # the default last applied to ALIGNERS
 METHODS = "ud_methods"
 RESULTS = "ud_results"          # list of dicts: run_id, aligner, method, f1, proj_ratio, lang
+JOB = "ud_job"                  # id of this session's queued run (ui/work_queue.py)
+INSPECT = "ud_inspect"          # read-only mode: the in-memory result being inspected
+INSPECT_SID = "ud_inspect_sid"  # read-only mode: its sentence
 
 ROLES = ("source", "target", "alignment")
-_FILE_NAMES = {"source": "source.conll", "target": "target.txt", "alignment": "alignment.txt"}
+FILE_NAMES = {"source": "source.conll", "target": "target.txt", "alignment": "alignment.txt"}
 
 
 def max_upload_mb() -> int:
@@ -62,16 +69,16 @@ def make_root_visible(root: Path) -> None:
 
 @st.cache_data(show_spinner="Checking the files…", max_entries=8)
 def _parse(contents: tuple[bytes, bytes, bytes | None], names: tuple[str, str, str],
-           lang: str, kind: str) -> UserData:
+           lang: str, kind: str, quote: bool = True) -> UserData:
     with tempfile.TemporaryDirectory(prefix="proj-upload-") as tmp:
         paths: dict[str, Path] = {}
         for role, data in zip(ROLES, contents):
             if data is not None:
-                paths[role] = Path(tmp) / _FILE_NAMES[role]
+                paths[role] = Path(tmp) / FILE_NAMES[role]
                 paths[role].write_bytes(data)
         return load_user_data(paths["source"], paths["target"], lang=lang,
                               alignment=paths.get("alignment"), target_kind=kind,
-                              names=dict(zip(ROLES, names)))
+                              names=dict(zip(ROLES, names)), quote=quote)
 
 
 def read_uploads(files: Mapping[str, Any], *, lang: str, kind: str) -> UserData:
@@ -89,12 +96,19 @@ def read_uploads(files: Mapping[str, Any], *, lang: str, kind: str) -> UserData:
         check_upload_size(f.name, int(f.size))
         contents.append(f.getvalue())
         names.append(f.name)
+    check_session_size("the uploaded files", sum(len(c or b"") for c in contents))
     return _parse((contents[0], contents[1], contents[2]),  # type: ignore[arg-type]
                   (names[0], names[1], names[2]), lang, kind)
 
 
 def read_paths(paths: Mapping[str, str], *, lang: str, kind: str) -> UserData:
-    """Validate files named by path on this machine (alignment optional)."""
+    """Validate files named by path on this machine (alignment optional).
+
+    The access policy (``core/access.py``) decides first, before anything is looked at; an
+    error about a file then names it and the line but quotes nothing from it (a server file
+    is not the visitor's own upload)."""
+    pol = policy()
+    limit = max_upload_bytes()
     contents: list[bytes | None] = []
     names: list[str] = []
     for role in ROLES:
@@ -105,14 +119,20 @@ def read_paths(paths: Mapping[str, str], *, lang: str, kind: str) -> UserData:
             contents.append(None)
             names.append("")
             continue
-        p = Path(raw).expanduser()
-        if not p.is_file():
-            raise ProjectError("not a file", path=p, setting=role)
-        check_upload_size(str(p), p.stat().st_size)
-        contents.append(p.read_bytes())
-        names.append(str(p))
-    return _parse((contents[0], contents[1], contents[2]),  # type: ignore[arg-type]
-                  (names[0], names[1], names[2]), lang, kind)
+        checked = pol.check(raw, role)
+        name = str(Path(raw).expanduser())
+        data, size = read_confined(Path(os.path.realpath(checked)), limit, name=name)
+        check_upload_size(name, size, limit)
+        contents.append(data)
+        names.append(name)
+    check_session_size("the files", sum(len(c or b"") for c in contents))
+    try:
+        return _parse((contents[0], contents[1], contents[2]),  # type: ignore[arg-type]
+                      (names[0], names[1], names[2]), lang, kind, False)
+    except ProjectError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - its message might quote the file
+        raise ProjectError(f"the files could not be read ({type(exc).__name__})") from None
 
 
 def content_key(data: UserData) -> str:

@@ -285,34 +285,6 @@ def provenance(info: RunInfo, df: pd.DataFrame) -> None:
                    f"`{ref.get('run')}` — not against gold.", icon=":material/info:")
 
 
-@st.cache_resource(show_spinner="loading the NER model")
-def _ner_tagger(name: str) -> Any:
-    from core.models.registry import load_tagger
-
-    return load_tagger(name)
-
-
-def ner_model_section(record: SentenceRecord) -> None:
-    """The packaged NER model's label probabilities for the target words (on demand: loading
-    the model takes a few seconds)."""
-    from core.viz.ner_probs import DEFAULT_TAGGER, record_ner_rows, tag_words
-
-    st.subheader("NER model")
-    if not st.toggle(f"Label probabilities of `{DEFAULT_TAGGER}` for the target words",
-                     key="insp_ner_probs"):
-        st.caption("The model behind NER candidates, the `ner` score component and model "
-                   "transfer; switch on to tag this sentence.")
-        return
-    try:
-        probs = tag_words(_ner_tagger(DEFAULT_TAGGER), [record.target.words])[0]
-    except ProjectError as exc:
-        st.warning(f"cannot load the NER model: {exc}")
-        return
-    st.caption("Percent per IOB2 tag; `best` is the model's tag. The `ner` score of a "
-               "candidate averages P(B-type) of its first word and P(I-type) of the others.")
-    st.dataframe(pd.DataFrame(record_ner_rows(record, probs)), hide_index=True)
-
-
 def main() -> None:
     st.title("Inspector")
     st.caption("One sentence pair of one run: alignment links, entities, candidate spans, the "
@@ -403,7 +375,6 @@ def main() -> None:
                    "scored candidates" + ("." if info.manifest.get("kind") == "imported" else
                                           "; the heuristic methods project runs of aligned "
                                           "words."))
-    ner_model_section(record)
     st.subheader("Translation steps")
     texts(record)
     with st.expander("Projection reasons explained"):

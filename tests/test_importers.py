@@ -364,3 +364,38 @@ def test_pretranslated_alignment_is_recorded_as_given(tmp_path) -> None:
     assert run["aligner"] == label and run["signature"] == man["signature"]
     assert _records(tmp_path / "runs", path.name)[0].alignment.aligner == label
     assert path.name == cfg.run_id()  # run ids do not change
+
+
+# ------------------------------------------------------------------------------ Your-data mode
+
+
+class _Upload:
+    """What st.file_uploader returns, as far as ui/imports.py uses it."""
+
+    def __init__(self, path: Path, name: str | None = None) -> None:
+        self.name, self._data = name or path.name, path.read_bytes()
+        self.size = len(self._data)
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_your_data_import_mode_writes_a_run_named_by_the_uploads(tmp_path) -> None:
+    from ui.imports import import_uploads
+
+    files = {"source": _Upload(_f("en.conll"), "my source.conll"),
+             "projection": _Upload(_f("elp.de.tsv")), "alignment": _Upload(_f("elp.de.talp"))}
+    out = import_uploads("elp", files, lang="de", options={}, runs_root=tmp_path, name="up")
+    assert out["sentences"] == 2 and not out["has_gold"] and out["run_id"].startswith("up-")
+    man = read_manifest(run_dir(tmp_path, out["run_id"]))
+    assert "my source.conll" in man["inputs"] and "proj-import" not in json.dumps(man)
+    checked = import_uploads("elp", files, lang="de", options={}, runs_root=None)
+    assert checked["run_id"] is None  # read-only mode: validated, nothing written
+    files["alignment"] = None
+    with pytest.raises(ProjectError, match="upload the alignment file"):
+        import_uploads("elp", files, lang="de", options={}, runs_root=tmp_path)
+    bad = tmp_path / "bad.talp"
+    bad.write_text("\n0-9\n0-0\n", encoding="utf-8")
+    files["alignment"] = _Upload(bad)
+    with pytest.raises(ProjectError, match=r"^bad.talp:2: link 0-9"):
+        import_uploads("elp", files, lang="de", options={}, runs_root=tmp_path)

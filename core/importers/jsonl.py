@@ -90,8 +90,8 @@ def import_jsonl(path: str | Path, *, lang: str | None = None, dataset: str | No
     """Read a JSONL export (one object per sentence, docs/formats.md)."""
     names = names or {}
     path = Path(path)
-    shown = names.get("jsonl", str(path))
-    given: list[Given] = [given_file(path, "jsonl", name=names.get("jsonl"))]
+    shown = names.get("path") or names.get("jsonl") or str(path)
+    given: list[Given] = [given_file(path, "jsonl", name=names.get("path") or names.get("jsonl"))]
     records: list[SentenceRecord] = []
     try:
         lines = list(iter_text_lines(path))

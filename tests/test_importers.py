@@ -399,3 +399,35 @@ def test_your_data_import_mode_writes_a_run_named_by_the_uploads(tmp_path) -> No
     files["alignment"] = _Upload(bad)
     with pytest.raises(ProjectError, match=r"^bad.talp:2: link 0-9"):
         import_uploads("elp", files, lang="de", options={}, runs_root=tmp_path)
+
+
+# ------------------------------------------------------------------------------ the app reads them
+
+
+def test_inspector_compare_and_dashboard_read_imported_runs(tmp_path, monkeypatch) -> None:
+    """Two ELP imports of one source under different alignments (siblings on the compare
+    page), a scored T-Projection import and a scored-link alignment import: every page opens
+    without exception; the inspector shows T-Projection's named score component."""
+    from app_runs import app_opener
+
+    root = tmp_path / "runs"
+    other = _w(tmp_path, "elp.other.talp", "\n0-0 1-1 3-3\n1-1 2-2 6-7\n")
+    a = write_imported(import_elp(_f("en.conll"), _f("elp.de.tsv"), _f("elp.de.talp"),
+                                  lang="de"), root).name
+    b = write_imported(import_elp(_f("en.conll"), _f("elp.de.tsv"), other, lang="de"), root).name
+    tp = write_imported(import_tprojection(_f("en.conll"), _f("tp.es.conll"), lang="es",
+                                           scores=_f("tp.json"), outputs=_f("tp.jsonl"),
+                                           gold=_f("es.gold")), root).name
+    al = write_imported(import_alignments(_f("awesome.out"), probs=_f("awesome.prob"),
+                                          text=_f("awesome.src-tgt"), lang="de"), root).name
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = app_opener(app, "pages/inspector.py", root, monkeypatch, tmp_path)(run=tp,
+                                                                           sid="en:2")
+    frames = [d.value for d in at.dataframe]
+    assert any("tprojection" in f.columns for f in frames)
+    assert any(m.label == "F1" for m in at.metric)
+    at = app_opener(app, "pages/inspector.py", root, monkeypatch, tmp_path)(run=al, view="matrix")
+    assert not any(m.label == "F1" for m in at.metric)
+    app_opener(app, "pages/compare.py", root, monkeypatch, tmp_path)(runs=f"{a},{b}",
+                                                                    sid="en:2")
+    app_opener(app, "pages/dashboard.py", root, monkeypatch, tmp_path)()

@@ -162,6 +162,14 @@ def main() -> None:
     st.caption("Project the entities of your own English CoNLL file onto your translations, "
                f"then inspect every sentence. {where} Runs wait their turn in the server's "
                "work queue.")
+    if st.radio("What do you have?", ["project", "imported"], horizontal=True, key="ud_have",
+                format_func={"project": "English labels to project",
+                             "imported": "I already have projections"}.get) == "imported":
+        from ui.imports import render_import_mode  # other tools' outputs (docs/formats.md)
+
+        with guard("your projections"):
+            render_import_mode()
+        return
     with guard("your files"):
         data, lang = file_inputs()
         if data is not None:

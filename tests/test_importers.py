@@ -431,3 +431,15 @@ def test_inspector_compare_and_dashboard_read_imported_runs(tmp_path, monkeypatc
     app_opener(app, "pages/compare.py", root, monkeypatch, tmp_path)(runs=f"{a},{b}",
                                                                     sid="en:2")
     app_opener(app, "pages/dashboard.py", root, monkeypatch, tmp_path)()
+
+
+def test_your_data_page_has_the_import_mode(tmp_path, monkeypatch) -> None:
+    from app_runs import app_opener
+
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = app_opener(app, "pages/your_data.py", tmp_path / "runs", monkeypatch, tmp_path)()
+    at.radio(key="ud_have").set_value("imported").run()
+    assert not at.exception
+    assert at.selectbox(key="imp_format").options  # the formats
+    at.button(key="imp_go").click().run()
+    assert any("upload the source file" in e.value for e in at.error)

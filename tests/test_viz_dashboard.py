@@ -197,10 +197,11 @@ def test_heatmap_figure_click_targets_and_colour_scales() -> None:
 def test_per_type_figure_means_over_languages() -> None:
     df = d.runs_frame([ours("pt", "a", "h", 0.6, per_type={"PER": 0.8, "ORG": 0.2}),
                        ours("de", "a", "h", 0.6, per_type={"PER": 0.6})])
-    (trace,) = validated(d.per_type_figure(df)).data
-    assert list(trace.x) == ["PER", "ORG"]
-    assert list(trace.y) == pytest.approx([70.0, 20.0])
-    assert list(trace.customdata) == [2, 1]
+    per, org = validated(d.per_type_figure(df)).data
+    assert (per.name, org.name) == ("PER", "ORG")
+    assert list(per.x) == ["other · a"]
+    assert per.y[0] == pytest.approx(70.0) and org.y[0] == pytest.approx(20.0)
+    assert (per.customdata[0], org.customdata[0]) == (2, 1)
 
 
 def test_outcomes_figure_shares_add_up() -> None:

@@ -368,30 +368,29 @@ def _bar_layout(title: str, height: int, y_title: str, **extra: Any) -> dict[str
 
 
 def per_type_figure(df: pd.DataFrame) -> go.Figure:
-    """Per-type F1 ×100 averaged over the selected languages, grouped by type."""
+    """Per-type F1 ×100 averaged over the selected languages: one trace per entity type (so
+    at most a handful of series), the method labels on the x axis."""
     types = type_columns(df)
     cells = dedupe(df) if not df.empty else df
     if cells.empty or not types:
         return empty_figure("No per-type scores in this selection.")
-    styles = _style(cells)
     cols = [f"f1_{t}" for t in types]
-    means = cells.groupby("label")[cols].mean() * 100
-    counts = cells.groupby("label")[cols].count()
-    data = []
-    for label in label_order(cells):
-        n = counts.loc[label].to_numpy()
-        if not n.any():
-            continue
-        data.append({"type": "bar", "name": label, "x": types,
-                     "y": means.loc[label].to_numpy(), "customdata": n,
-                     "hovertemplate": label + "<br>%{x}: %{y:.1f} (mean of %{customdata} "
-                                              "languages)<extra></extra>", **styles[label]})
-    shapes = [{"type": "rect", "xref": "x", "yref": "paper", "x0": k - 0.45, "x1": k + 0.45,
-               "y0": -0.03, "y1": -0.005, "fillcolor": TYPE_COLORS.get(t, SAFE[-1]),
-               "line": {"width": 0}} for k, t in enumerate(types)]
+    labels = [x for x in label_order(cells)
+              if cells.loc[cells["label"] == x, cols].notna().any(axis=None)]
+    means = cells.groupby("label")[cols].mean().reindex(labels) * 100
+    counts = cells.groupby("label")[cols].count().reindex(labels)
+    ticks = tick_labels(labels)
+    data = [{"type": "bar", "name": t, "x": labels, "y": means[f"f1_{t}"].to_numpy(),
+             "customdata": counts[f"f1_{t}"].to_numpy(),
+             "marker": {"color": TYPE_COLORS.get(t, SAFE[-1])},
+             "hovertemplate": "%{x}<br>" + t + ": %{y:.1f} (mean of %{customdata} "
+                                               "languages)<extra></extra>"} for t in types]
     return figure(data, _bar_layout("F1 ×100 per entity type (mean over the selected "
-                                    "languages)", 420, "F1 ×100", shapes=shapes,
-                                    xaxis={"type": "category"}))
+                                    "languages)", 460, "F1 ×100",
+                                    xaxis={"type": "category", "tickmode": "array",
+                                           "tickvals": labels, "ticktext": ticks,
+                                           "tickangle": -30 if len(labels) > 4 else 0,
+                                           "automargin": True}))
 
 
 def _stacked(df: pd.DataFrame, columns: Sequence[str], names: Sequence[str],

@@ -1,5 +1,8 @@
 """Real-browser tests of the dashboard, Your-data and Playground pages (headless Chromium).
 
+- every benchmark of the committed runs opens legibly: the paper table has the paper's
+  columns, heatmaps give each row ≥ 18 px, bar charts carry ≤ 12 traces, no axis label holds a
+  path (screenshots of every tab in ``test-artifacts/``);
 - a click on a heatmap cell opens the inspector on that run (URL ``/inspector?run=…``);
 - a token written ``<img src=x onerror=alert(1)>`` in an uploaded file shows as text in the
   inspector and creates no ``<img>`` element;
@@ -24,14 +27,81 @@ def _no_exception(page) -> None:
     assert "Traceback" not in page.inner_text("body")
 
 
+BENCHMARKS = ("Europarl-NER", "XTREME / WikiANN", "MasakhaNER2", "CoNLL-2003 DeepL",
+              "Demo corpus")
+PAPER_COLUMNS = ("MT paper", "H ours", "H paper", "H Δ", "C-ng ours", "C-ng paper")
+#: every Plotly figure drawn on the page: its traces' types and sizes, its layout's height and
+#: axis tick labels (read from the live chart elements)
+_SPECS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => ({
+  height: (el.layout || {}).height || el.getBoundingClientRect().height,
+  traces: (el.data || []).map(t => ({type: t.type, name: t.name || '',
+                                     rows: new Set(Array.from(t.y && t.y.length !== undefined ? t.y : [])
+                                                 .filter(v => v !== null)).size})),
+  ticks: [...el.querySelectorAll('.xtick text, .ytick text')].map(t => t.textContent)}))"""
+
+
+def _open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(500)
+    page.wait_for_selector(IDLE)
+
+
+def _table_columns(page) -> list[str]:
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    grid.locator('[role="columnheader"]').first.wait_for(state="attached")
+    return [c.strip() for c in grid.locator('[role="columnheader"]').all_text_contents()]
+
+
+@pytest.mark.slow
+def test_every_benchmark_is_legible(goto, page, artifacts) -> None:
+    for name in BENCHMARKS:
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        goto(f"dashboard?benchmark={name.replace(' ', '+').replace('/', '%2F')}",
+             expect_text="Paper table")
+        _no_exception(page)
+        assert page.get_by_role("radio", name=name, exact=True).get_attribute(
+            "aria-checked") == "true"
+        columns = _table_columns(page)
+        assert columns[:2] == ["language", "level"], columns
+        if name != "Demo corpus":  # the demo corpus has no published figures
+            assert any(c.endswith("paper") for c in columns), columns
+        page.screenshot(path=str(artifacts / f"dashboard-{slug}-table.png"), full_page=True)
+        specs = []
+        for tab in ("Ours vs paper per language", "By resource level", "All runs of a family"):
+            _open_tab(page, tab)
+            _no_exception(page)
+            page.screenshot(path=str(artifacts / f"dashboard-{slug}-{tab.split()[0].lower()}"
+                                                 ".png"), full_page=True)
+            specs += page.evaluate(_SPECS)
+        assert specs, name
+        for spec in specs:
+            types = [t["type"] for t in spec["traces"]]
+            if "bar" in types:
+                assert len(types) <= 12, (name, len(types))
+            for t in spec["traces"]:
+                if t["type"] == "heatmap":
+                    assert spec["height"] >= 18 * t["rows"], (name, spec["height"], t["rows"])
+            for tick in spec["ticks"]:
+                assert "/" not in tick and ":\\" not in tick, (name, tick)
+
+
+def test_europarl_table_has_the_papers_columns(goto, page) -> None:
+    goto("dashboard?benchmark=Europarl-NER", expect_text="Paper table")
+    columns = _table_columns(page)
+    for col in PAPER_COLUMNS:
+        assert col in columns, (col, columns)
+
+
 def test_heatmap_cell_click_opens_inspector(goto, page, e2e_runs, artifacts) -> None:
     root, _ = e2e_runs
     known = {r.run_id for r in list_runs([REPO / "data" / "runs", root]) if r.has_sentences}
-    goto("dashboard", expect_text="Languages × methods")
+    goto("dashboard?benchmark=Demo+corpus", expect_text="Paper table")
+    _open_tab(page, "All runs of a family")
     _no_exception(page)
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(
+        has=page.locator(".heatmaplayer")).first
     chart.wait_for()
-    page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
     # the invisible click targets over the heatmap cells (one per inspectable run)
     points = chart.locator(".scatterlayer .point")
     assert points.count() >= 4

@@ -100,8 +100,10 @@ def pickers(lang: str) -> tuple[list[str], list[str]]:
         help="Offline only. me5-small = multilingual-e5-small embeddings with SimAlign-style "
              "extraction; eflomal (priors mode) appears for languages with a training corpus.")
     if pg.EFLOMAL_PRIORS not in choices:
-        c1.caption(f"eflomal is not offered for {lang}: no English–{lang} training corpus "
-                   "among the shared datasets.")
+        c1.caption(f"eflomal is not offered for {lang}: it learns from English–{lang} "
+                   "parallel text, and none is available for this language (corpora exist "
+                   "for de, es, it, nl and the MAFAND/MENYO African languages). The "
+                   "me5-small aligners need no training corpus.")
     methods = c2.multiselect("Projection methods", list(METHODS), key=pg.METHODS,
                              help="\n".join(f"- **{k}**: {v}" for k, v in METHODS.items()))
     c2.caption("NER-candidate methods need a target-language NER model and are not offered.")

@@ -137,7 +137,7 @@ def training_corpus(lang: str, root: str | Path | None = None) -> list[tuple[lis
                            hint="pass your own English sentence pairs to EflomalAligner")
     hint = "pass your own English sentence pairs to EflomalAligner"
     if code in ("pt", "por"):
-        raise ProjectError("no English-Portuguese parallel corpus is among the shared datasets",
+        raise ProjectError("no English-Portuguese parallel corpus is available to train eflomal",
                            setting="training corpus", hint=hint)
     raise ProjectError(f"no training corpus known for language {lang!r}",
                        setting="training corpus",

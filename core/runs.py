@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -229,6 +229,54 @@ def portable(value: Any) -> Any:
     for root in {str(datasets_dir()), str(datasets_dir().resolve())}:
         value = value.replace(root.rstrip("/") + "/", "${" + DATASETS_ENV + "}/")
     return _ABS_PATH.sub(lambda m: m.group(1), value)
+
+
+@lru_cache(maxsize=256)
+def _verified(path: str, mtime_ns: int, size: int) -> bool:
+    """Verify a run's sentence table once per file version (path, mtime, size)."""
+    del mtime_ns, size  # the cache key: a rewritten file is verified again
+    verify_run(Path(path).parent, files=(SENTENCES,))
+    return True
+
+
+def _sentences_path(root: str | Path, run_id: str) -> Path:
+    path = run_dir(root, run_id) / SENTENCES
+    try:
+        st = path.stat()
+    except OSError:
+        raise ProjectError("this run has no sentence table (a reported or summary-only run)",
+                           path=path.parent) from None
+    _verified(str(path), st.st_mtime_ns, st.st_size)
+    return path
+
+
+def _read_columns(path: Path, **kwargs: Any):
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(path, columns=["id", "record"], **kwargs)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise ProjectError(f"cannot read parquet ({exc})", path=path) from None
+
+
+def read_record(root: str | Path, run_id: str, sid: str):
+    """One :class:`core.types.SentenceRecord` of a run (checksum verified once per file
+    version), or ``None`` when the run has no sentence ``sid``."""
+    from core.records import record_from_dict
+
+    df = _read_columns(_sentences_path(root, run_id), filters=[("id", "==", str(sid))])
+    if df.empty:
+        return None
+    return record_from_dict(json.loads(df["record"].iloc[0]))
+
+
+def read_alignments(root: str | Path, run_id: str) -> dict:
+    """Sentence id -> :class:`core.types.Alignment` for every sentence of a run (verified)."""
+    from core.records import alignment_from_dict
+
+    df = _read_columns(_sentences_path(root, run_id))
+    return {str(sid): alignment_from_dict(json.loads(rec)["alignment"])
+            for sid, rec in zip(df["id"], df["record"])}
 
 
 def export_summary(src_root: str | Path, run_id: str, dest_root: str | Path, *,

@@ -81,3 +81,24 @@ def test_export_summary_keeps_numbers_only(tmp_path) -> None:
     info = read_run(tmp_path / "b", "r", verify=True)
     assert info.manifest["summary_only"] and not info.has_sentences
     assert info.metrics == {"overall": {"f1": 1}}
+
+
+def test_read_record_and_alignments_verify_the_sentence_table(tmp_path) -> None:
+    from app_runs import build_runs
+
+    from core.runs import read_alignments, read_record, read_sentences
+
+    ids = build_runs(tmp_path, limit=4)
+    run = ids["pt-match"]
+    sid = str(read_sentences(tmp_path, run)["id"].iloc[0])
+    record = read_record(tmp_path, run, sid)
+    assert record is not None and record.id == sid
+    assert read_record(tmp_path, run, "no-such-sentence") is None
+    aligns = read_alignments(tmp_path, run)
+    assert set(aligns) >= {sid} and aligns[sid].links == record.alignment.links
+    path = tmp_path / run / "sentences.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte: a new file version, verified again
+    path.write_bytes(bytes(data))
+    with pytest.raises(ProjectError, match="checksum mismatch"):
+        read_record(tmp_path, run, sid)

@@ -12,7 +12,6 @@ without the heavy ``record`` column, one sentence record, and all alignments of 
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,8 @@ import streamlit as st
 
 from core.errors import ProjectError
 from core.paths import REPO_ROOT
-from core.records import alignment_from_dict, record_from_dict
-from core.runs import SENTENCES, RunInfo, check_run_id, read_sentences, run_dir, scan_runs
+from core.runs import (SENTENCES, RunInfo, check_run_id, read_alignments, read_record,
+                       read_sentences, scan_runs)
 from core.types import Alignment, SentenceRecord
 from ui import state
 
@@ -278,14 +277,7 @@ def load_table(info: RunInfo) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _record(root: str, run_id: str, stamp: float, sid: str) -> SentenceRecord | None:
     del stamp
-    path = run_dir(root, run_id) / SENTENCES
-    try:
-        df = pd.read_parquet(path, columns=["id", "record"], filters=[("id", "==", sid)])
-    except Exception as exc:  # pyarrow raises several types for damaged files
-        raise ProjectError(f"cannot read parquet ({exc})", path=path) from None
-    if df.empty:
-        return None
-    return record_from_dict(json.loads(df["record"].iloc[0]))
+    return read_record(root, run_id, sid)
 
 
 def load_record(info: RunInfo, sid: str) -> SentenceRecord | None:
@@ -296,15 +288,7 @@ def load_record(info: RunInfo, sid: str) -> SentenceRecord | None:
 @st.cache_data(show_spinner="Reading alignments…", max_entries=16)
 def _alignments(root: str, run_id: str, stamp: float) -> dict[str, Alignment]:
     del stamp
-    path = run_dir(root, run_id) / SENTENCES
-    try:
-        df = pd.read_parquet(path, columns=["id", "record"])
-    except Exception as exc:
-        raise ProjectError(f"cannot read parquet ({exc})", path=path) from None
-    out = {}
-    for sid, rec in zip(df["id"], df["record"]):
-        out[str(sid)] = alignment_from_dict(json.loads(rec)["alignment"])
-    return out
+    return read_alignments(root, run_id)
 
 
 def load_alignments(info: RunInfo) -> dict[str, Alignment]:

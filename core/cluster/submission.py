@@ -297,7 +297,8 @@ def format_report(rep: Report) -> str:
         for t in r.tasks:
             counts.setdefault(t.state, []).append(t.shard)
         parts = [f"{len(counts.pop('done', []))}/{len(r.tasks)} done"]
-        parts += [f"{s} {','.join(map(str, ks))}" for s, ks in sorted(counts.items())]
+        parts += [f"{s}: shard{'s' if len(ks) > 1 else ''} {','.join(map(str, ks))}"
+                  for s, ks in sorted(counts.items())]
         lines.append(f"  {r.run_id.ljust(width)}  {'; '.join(parts)}  "
                      f"{'merged' if r.merged else 'not merged'}")
         for t in r.tasks:

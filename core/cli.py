@@ -98,9 +98,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     if args.resume is not None:
         if args.config or args.config_file or args.set:
             raise ProjectError("--resume takes a submission id, not a config", setting="--resume")
-        state, n = cluster.resume(args.runs, args.resume or None)
-        print(f"submission {state['id']}: resubmitted {n} shard(s); merge job "
-              f"{state['merges'][-1]['job'] if n or state['merges'] else '-'}")
+        print(cluster.resume(args.runs, args.resume or None)[2])
         return 0
     opts = cluster.JobOptions(args.partition, args.time, args.mem, args.cpus, args.gpus,
                               args.max_running, tuple(args.sbatch), args.merge_partition,
@@ -108,8 +106,6 @@ def cmd_submit(args: argparse.Namespace) -> int:
     state = cluster.submit(args.config or args.config_file, args.set, runs_root=args.runs,
                            datasets_root=args.datasets, shards=args.shards, options=opts,
                            dry_run=args.dry_run)
-    n_tasks = sum(1 for _ in state["tasks"]) if not args.dry_run else \
-        len(state["cells"]) * state["shards"]
     if args.dry_run:
         for key in ("array", "merge"):
             print(f"# ---- {state['scripts'][key]}")
@@ -120,7 +116,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
               f"{state['scripts']['merge']}")
         return 0
     print(f"submission {state['id']}: {len(state['cells'])} run(s) x {state['shards']} "
-          f"shard(s), {n_tasks} task(s) submitted as array job "
+          f"shard(s), {len(state['tasks'])} task(s) submitted as array job "
           f"{state['arrays'][-1]['job'] if state['arrays'] else '-'}; merge job "
           f"{state['merges'][-1]['job']}\n  scripts and logs: {state['directory']}\n"
           f"  follow it: python -m core status {state['id']}")

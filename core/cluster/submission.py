@@ -320,24 +320,34 @@ def format_report(rep: Report) -> str:
 # --------------------------------------------------------------------------------- resume
 
 
-def resume(runs_root: str | Path, submission: str | None = None) -> tuple[dict[str, Any], int]:
+def resume(runs_root: str | Path, submission: str | None = None) -> tuple[dict[str, Any], int,
+                                                                          str]:
     """Resubmit the failed and missing shards of a submission, then a new merge job.
 
     Shards that are done are not run again; tasks still pending or running are left alone (the
-    new merge job also waits for them). Returns the state and the number of tasks resubmitted.
+    new merge job also waits for them). Returns the state, the number of tasks resubmitted and
+    a sentence saying what was done.
     """
     slurm.require("sbatch")
     rep = reports(runs_root, submission)[0]
     state = rep.state
     if rep.complete:
-        return state, 0
+        return state, 0, f"submission {rep.id}: nothing to resume, every run is merged"
+    if rep.merge_state == "running":
+        raise ProjectError(f"the merge job {rep.merge_job} of submission {rep.id} is running",
+                           setting="--resume", hint="wait: python -m core status --wait")
     redo = [t.index for r in rep.runs for t in r.tasks if t.state in ("failed", "missing")]
+    if not redo and rep.merge_state == "pending":
+        return state, 0, (f"submission {rep.id}: nothing to resume, {rep.count('pending', 'running')}"
+                          f" task(s) queued and merge job {rep.merge_job} waiting for them")
     active = sorted({t.job for r in rep.runs for t in r.tasks
                      if t.state in ("pending", "running") and t.job})
-    if rep.merge_job and rep.merge_state in ("pending", "running"):
+    if rep.merge_job and rep.merge_state == "pending":
         slurm.scancel([rep.merge_job])
     if redo:
         _submit_array(state, redo, state["options"].get("max_running"))
-    _submit_merge(state, after_ok=state["arrays"][-1]["job"] if redo else None,
-                  after_any=active)
-    return state, len(redo)
+    merge = _submit_merge(state, after_ok=state["arrays"][-1]["job"] if redo else None,
+                          after_any=active)
+    return state, len(redo), (f"submission {rep.id}: resubmitted {len(redo)} shard(s)"
+                              + (f" as array job {state['arrays'][-1]['job']}" if redo else "")
+                              + f"; merge job {merge}")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,3 +191,20 @@ def read_confined(path: Path, limit: int, *, name: str) -> tuple[bytes, int]:
     finally:
         os.close(fd)
     return data, max(info.st_size, len(data))
+
+
+# what can turn text into a link, an image, a tag, math or a Streamlit directive (:red[x]):
+# emphasis, headings and the like only change how the text looks, and are left alone
+_MD_SPECIAL = re.compile(r"([\\`\[\]!<>$])")
+
+
+def markdown_literal(text: object, limit: int = 200) -> str:
+    """``text`` (from a URL, a file, a run) safe to put into Streamlit markdown: the characters
+    that make links, images, tags, code spans, math or Streamlit's ``:color[…]`` directives
+    (``\\ ` [ ] ! < > $``) are backslash-escaped, so no link, image or tag can appear and the
+    text shows as typed. Line breaks become spaces; longer texts are cut to ``limit``
+    characters (with …)."""
+    s = " ".join(str(text).split())
+    if len(s) > limit:
+        s = s[:limit] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", s)

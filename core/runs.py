@@ -25,6 +25,9 @@ from core.cache import atomic_dir, atomic_write_json, sha256_file
 from core.errors import ProjectError
 
 MANIFEST, SENTENCES, METRICS = "manifest.json", "sentences.parquet", "metrics.json"
+#: Columns of ``sentences.parquet`` the app reads (written by ``core.records.record_row``).
+SENTENCE_COLUMNS = ("index", "id", "lang", "n_source_words", "n_target_words", "f1", "errors",
+                    "types", "reasons", "text", "record")
 RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,199}$")
 FORMAT_VERSION = 1
 
@@ -105,9 +108,80 @@ def _read_json(path: Path) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ProjectError(f"not valid JSON ({exc})", path=path,
                            hint="the run is corrupted; delete it and re-run") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, 100,000-deep nesting
+        raise ProjectError(f"not a JSON file this tool reads ({type(exc).__name__}: "
+                           "a number too long or nesting too deep)", path=path) from None
     if not isinstance(data, dict):
         raise ProjectError("expected a JSON object", path=path)
     return data
+
+
+# The shape of the two JSON files the pages read (issue 15: a crafted run is listed as
+# unreadable instead of failing a page): objects where objects are expected, numbers (or null)
+# where numbers are, every integer within 64 bits, nesting at most _MAX_DEPTH deep.
+_OBJECTS = {MANIFEST: ("checksums", "code", "components", "config", "counts", "inputs",
+                       "timings", "given", "reference", "upload", "cache"),
+            METRICS: ("macro", "marker_issues", "outcomes", "overall", "per_type", "per_lang",
+                      "reasons", "run", "weighted")}
+_NUMBER_TABLES = ("overall", "macro", "weighted")          # {name: number}
+_NESTED_NUMBER_TABLES = ("per_type", "per_lang", "outcomes")  # {key: {name: number}}
+_NUMBERS = ("proj_ratio", "projected", "sentences", "sentences_total", "source_entities")
+_STRINGS = ("kind", "run_id", "signature", "created", "tool")
+_MAX_DEPTH = 32
+_INT64 = 2 ** 63
+
+
+def _is_number(v: Any) -> bool:
+    """A number the pages can show (or null): floats (inf and nan included), booleans and
+    integers within 64 bits."""
+    if v is None or isinstance(v, (bool, float)):
+        return True
+    return isinstance(v, int) and -_INT64 <= v < _INT64
+
+
+def _check_values(v: Any, where: str, path: Path, depth: int = 0) -> None:
+    if depth > _MAX_DEPTH:
+        raise ProjectError(f"'{where}' is nested more than {_MAX_DEPTH} deep", path=path)
+    if isinstance(v, bool) or v is None or isinstance(v, (str, float)):
+        return
+    if isinstance(v, int):
+        if not -_INT64 <= v < _INT64:
+            raise ProjectError(f"'{where}' holds an integer beyond 64 bits", path=path)
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            _check_values(x, f"{where}.{k}" if where else str(k), path, depth + 1)
+    elif isinstance(v, list):
+        for k, x in enumerate(v):
+            _check_values(x, f"{where}[{k}]", path, depth + 1)
+
+
+def check_run_files(manifest: Mapping[str, Any], metrics: Mapping[str, Any], run: Path
+                    ) -> None:
+    """Raise :class:`ProjectError` naming the file and field when ``manifest.json`` or
+    ``metrics.json`` of ``run`` do not have the shape the app reads (see above)."""
+    for name, data in ((MANIFEST, manifest), (METRICS, metrics)):
+        path = run / name
+        _check_values(data, "", path)
+        for key in _OBJECTS[name]:
+            if data.get(key) is not None and not isinstance(data[key], dict):
+                raise ProjectError(f"field '{key}' must be an object", path=path)
+    for key in _STRINGS:
+        if manifest.get(key) is not None and not isinstance(manifest[key], str):
+            raise ProjectError(f"field '{key}' must be a string", path=run / MANIFEST)
+    if not all(isinstance(v, str) for v in (manifest.get("checksums") or {}).values()):
+        raise ProjectError("field 'checksums' must map file names to strings",
+                           path=run / MANIFEST)
+    bad = [k for k in _NUMBERS if not _is_number(metrics.get(k))]
+    bad += [f"{t}.{k}" for t in _NUMBER_TABLES for k, v in (metrics.get(t) or {}).items()
+            if not _is_number(v)]
+    for t in _NESTED_NUMBER_TABLES:
+        for k, row in (metrics.get(t) or {}).items():
+            if not isinstance(row, dict):
+                bad.append(f"{t}.{k}")
+            else:
+                bad += [f"{t}.{k}.{n}" for n, v in row.items() if not _is_number(v)]
+    if bad:
+        raise ProjectError(f"field '{bad[0]}' must be a number", path=run / METRICS)
 
 
 @dataclass(frozen=True)
@@ -149,7 +223,9 @@ def read_run(root: str | Path, run_id: str, *, verify: bool = False) -> RunInfo:
     manifest = read_manifest(path)
     if verify:
         verify_run(path, manifest, files=(METRICS,))
-    return RunInfo(Path(root).resolve(), run_id, manifest, _read_json(path / METRICS))
+    metrics = _read_json(path / METRICS)
+    check_run_files(manifest, metrics, path)
+    return RunInfo(Path(root).resolve(), run_id, manifest, metrics)
 
 
 def verify_run(path: str | Path, manifest: Mapping[str, Any] | None = None, *,
@@ -188,15 +264,19 @@ def scan_runs(roots: Iterable[str | Path]) -> tuple[list[RunInfo], list[ProjectE
                     or not (d / MANIFEST).exists():
                 continue
             try:  # the names come from the directory listing: no path to confine
-                runs.append(RunInfo(root, d.name, _read_json(d / MANIFEST),
-                                    _read_json(d / METRICS)))
+                manifest, metrics = _read_json(d / MANIFEST), _read_json(d / METRICS)
+                check_run_files(manifest, metrics, d)
+                runs.append(RunInfo(root, d.name, manifest, metrics))
             except ProjectError as exc:
                 errors.append(exc)
     return runs, errors
 
 
-def read_sentences(root: str | Path, run_id: str, *, verify: bool = True):
-    """The run's sentence table as a pandas DataFrame (checksum verified by default)."""
+def read_sentences(root: str | Path, run_id: str, *, verify: bool = True,
+                   require: Sequence[str] = ("id", "record")):
+    """The run's sentence table as a pandas DataFrame (checksum verified by default); a table
+    without the columns ``require`` (e.g. :data:`SENTENCE_COLUMNS`, what the app reads) is a
+    ProjectError."""
     import pandas as pd
 
     path = run_dir(root, run_id)
@@ -207,9 +287,15 @@ def read_sentences(root: str | Path, run_id: str, *, verify: bool = True):
     if verify:
         verify_run(path, manifest, files=(SENTENCES,))
     try:
-        return pd.read_parquet(path / SENTENCES)
+        df = pd.read_parquet(path / SENTENCES)
     except Exception as exc:  # pyarrow raises several types for damaged files
         raise ProjectError(f"cannot read parquet ({exc})", path=path / SENTENCES) from None
+    missing = [c for c in require if c not in df.columns]
+    if missing:
+        raise ProjectError(f"the sentence table lacks the column(s) {', '.join(missing)}",
+                           path=path / SENTENCES, hint="the run was not written by this tool "
+                           "or is damaged; re-run it")
+    return df
 
 
 _ABS_PATH = re.compile(r"(?<![\w$}/])/(?:[^\s|,()\"'/]+/)+([^\s|,()\"'/]+)")
@@ -264,19 +350,33 @@ def read_record(root: str | Path, run_id: str, sid: str):
     version), or ``None`` when the run has no sentence ``sid``."""
     from core.records import record_from_dict
 
-    df = _read_columns(_sentences_path(root, run_id), filters=[("id", "==", str(sid))])
+    path = _sentences_path(root, run_id)
+    df = _read_columns(path, filters=[("id", "==", str(sid))])
     if df.empty:
         return None
-    return record_from_dict(json.loads(df["record"].iloc[0]))
+    return _from_record(df["record"].iloc[0], path, record_from_dict)
 
 
 def read_alignments(root: str | Path, run_id: str) -> dict:
     """Sentence id -> :class:`core.types.Alignment` for every sentence of a run (verified)."""
     from core.records import alignment_from_dict
 
-    df = _read_columns(_sentences_path(root, run_id))
-    return {str(sid): alignment_from_dict(json.loads(rec)["alignment"])
+    path = _sentences_path(root, run_id)
+    df = _read_columns(path)
+    return {str(sid): _from_record(rec, path, lambda d: alignment_from_dict(d["alignment"]))
             for sid, rec in zip(df["id"], df["record"])}
+
+
+def _from_record(text: Any, path: Path, build: Any) -> Any:
+    """``build(json.loads(text))`` for a record of the sentence table; a record that is not
+    one (bad JSON, nesting too deep, missing or wrong-typed fields) is a ProjectError."""
+    try:
+        return build(json.loads(text))
+    except (ValueError, RecursionError, KeyError, TypeError, AttributeError,
+            IndexError) as exc:
+        raise ProjectError(f"a sentence record is not readable ({type(exc).__name__})",
+                           path=path, hint="the run was not written by this tool or is "
+                           "damaged; re-run it") from None
 
 
 def export_summary(src_root: str | Path, run_id: str, dest_root: str | Path, *,

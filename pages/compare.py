@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.access import markdown_literal as md  # run data shown as text
 from core.runs import RunInfo
 from core.types import SentenceRecord
 from core.viz.alignment import disagreement_rows, pair_agreement
@@ -176,7 +177,7 @@ def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[s
     st.html(sentences_html(lines) + legend_html())
     if same:
         view = build_inspector_view(records, names, focus=focus, layout=layout)
-        st.markdown(f"**Links** — {', '.join(names)} ({view.layout} view)")
+        st.markdown(f"**Links** — {md(', '.join(names))} ({view.layout} view)")
         show_figure(view.figure, S.CMP_FIGURE,
                     on_select=focus_from_selection(S.CMP_FIGURE, S.CMP_FOCUS))
         st.caption("No gold word alignment is stored in these runs, so links are classed by "
@@ -188,7 +189,7 @@ def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[s
                    "translations), so their links cannot be overlaid; each run is shown alone.")
         for name, r in zip(names, records):
             view = build_inspector_view([r], [name], focus="", layout=layout)
-            st.markdown(f"**{name}**")
+            st.markdown(f"**{md(name)}**")
             st.html(view.html)
             show_figure(view.figure, f"{S.CMP_FIGURE}_{name[0]}")
     return {S.QP_VIEW: None if layout == "auto" else layout, S.QP_FOCUS: focus or None}
@@ -218,9 +219,9 @@ def main() -> None:
     if sid is not None:
         records = [load_record(i, sid) for i in infos]
         if any(r is None for r in records):
-            st.error(f"Sentence {sid!r} is missing from one of the runs.")
+            st.error(f"Sentence {md(repr(sid))} is missing from one of the runs.")
         else:
-            st.subheader(f"Sentence {sid}")
+            st.subheader(f"Sentence {md(sid)}")
             st.page_link("pages/inspector.py", label="Open in the inspector (run A)",
                          icon=":material/search:",
                          query_params={S.QP_RUN: infos[0].run_id, S.QP_SID: sid})

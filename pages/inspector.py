@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.access import markdown_literal as md  # run data and URL values shown as text
 from core.runs import RunInfo
 from core.errors import ProjectError
 from core.types import SentenceRecord, Span
@@ -71,7 +72,7 @@ def pick_run(runs: list[RunInfo], notes: list[str]) -> RunInfo:
         if raw in sibs:
             st.session_state[S.INSP_RUN] = sibs[raw]
         else:
-            notes.append(f"Aligner `{raw}` from the URL has no run like this one.")
+            notes.append(f"Aligner {md(raw)} from the URL has no run like this one.")
     labels = {r.run_id: run_label(r) for r in runs}
     c1, c2 = st.columns([3, 1])
     run_id = c1.selectbox("Run", ids, key=S.INSP_RUN, format_func=labels.__getitem__,
@@ -271,10 +272,10 @@ def provenance(info: RunInfo, df: pd.DataFrame) -> None:
     man = info.manifest
     if man.get("kind") == "imported":
         given = man.get("given") or {}
-        parts = ", ".join(f"{k}: `{v}`" for k, v in given.items())
-        st.caption(f"Imported from **{man.get('tool') or 'another tool'}** — {parts}")
+        parts = ", ".join(f"{md(k)}: {md(v)}" for k, v in given.items())
+        st.caption(f"Imported from **{md(man.get('tool') or 'another tool')}** — {parts}")
     elif man.get("given"):
-        parts = ", ".join(f"{k}: `{v}`" for k, v in (man.get("given") or {}).items())
+        parts = ", ".join(f"{md(k)}: {md(v)}" for k, v in (man.get("given") or {}).items())
         st.caption(f"Parts given by the input file, not computed: {parts}")
     ref = (man.get("reference") or {}) if isinstance(man.get("reference"), dict) else {}
     if not table_has_gold(df):
@@ -282,7 +283,7 @@ def provenance(info: RunInfo, df: pd.DataFrame) -> None:
                 "shown, outcomes and F1 are not.", icon=":material/info:")
     elif ref.get("kind") == "silver":
         st.warning(f"Outcomes below are against a **silver reference** — the projections of run "
-                   f"`{ref.get('run')}` — not against gold.", icon=":material/info:")
+                   f"{md(ref.get('run'))} — not against gold.", icon=":material/info:")
 
 
 def main() -> None:
@@ -319,11 +320,11 @@ def main() -> None:
         return
     record = load_record(info, sid)
     if record is None:
-        st.error(f"Sentence {sid!r} is not in run {info.run_id}.")
+        st.error(f"Sentence {md(repr(sid))} is not in run {info.run_id}.")
         publish(PAGE, state)
         return
     row = next((r for r in df.to_dict("records") if str(r["id"]) == sid), {})
-    st.subheader(f"Sentence {sid}")
+    st.subheader(f"Sentence {md(sid)}")
     sentence_header(record, row)
     sibs = siblings(info, runs)
     if len(sibs) > 1:
@@ -347,7 +348,7 @@ def main() -> None:
 
     view = build_inspector_view([record], [aligner_name(info)], focus=focus, layout=layout)
     st.html(view.html)
-    st.markdown(f"**Alignment** ({aligner_name(info)}, {len(record.alignment.links)} links; "
+    st.markdown(f"**Alignment** ({md(aligner_name(info))}, {len(record.alignment.links)} links; "
                 f"{view.layout} view) — click a word to highlight its links")
     show_figure(view.figure, S.INSP_FIGURE,
                 on_select=focus_from_selection(S.INSP_FIGURE, S.INSP_FOCUS))
@@ -371,7 +372,7 @@ def main() -> None:
         st.dataframe(pd.DataFrame(view.candidates), hide_index=True,
                      column_config={"chosen": st.column_config.CheckboxColumn("chosen")})
     else:
-        st.caption(f"This run's method ({run_fields(info).get('method') or '—'}) keeps no "
+        st.caption(f"This run's method ({md(run_fields(info).get('method') or '—')}) keeps no "
                    "scored candidates" + ("." if info.manifest.get("kind") == "imported" else
                                           "; the heuristic methods project runs of aligned "
                                           "words."))

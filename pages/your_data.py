@@ -170,7 +170,7 @@ def main() -> None:
         with guard("your projections"):
             render_import_mode()
         return
-    with guard("your files"):
+    with yd.shown_errors("your files"):
         data, lang = file_inputs()
         if data is not None:
             summary(data)
@@ -180,7 +180,7 @@ def main() -> None:
             if st.button(f"Run {n} projection{'s' if n != 1 else ''}", type="primary",
                          disabled=not ready, key="ud_run", icon=":material/play_arrow:"):
                 yd.submit(data, lang, aligners, methods)
-    with guard("your runs"):
+    with yd.shown_errors("your runs"):
         yd.wait_pending()
     yd.show_results()
 

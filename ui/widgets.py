@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.access import markdown_literal
 from core.errors import ProjectError
 from ui import state
 from ui.runs import ENV_VAR
@@ -98,7 +99,7 @@ def seed(page: str, param: str, key: str, *, options: Sequence[Any] | None = Non
     try:
         value = parse(raw)
     except (ValueError, TypeError):
-        return f"Ignored `{param}={raw}` from the URL: not a valid value."
+        return f"Ignored {param}={markdown_literal(raw)} from the URL: not a valid value."
     if options is not None:
         if isinstance(value, list):
             bad = [v for v in value if v not in options]
@@ -106,9 +107,9 @@ def seed(page: str, param: str, key: str, *, options: Sequence[Any] | None = Non
             if bad:
                 st.session_state[key] = value
                 return (f"Ignored unknown `{param}` value(s) from the URL: "
-                        f"{', '.join(map(str, bad))}.")
+                        f"{markdown_literal(', '.join(map(str, bad)))}.")
         elif value not in options:
-            return f"`{param}={raw}` from the URL is not available here."
+            return f"{param}={markdown_literal(raw)} from the URL is not available here."
     st.session_state[key] = value
     return None
 

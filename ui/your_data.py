@@ -9,10 +9,14 @@ widget changed, the page was left and opened again) picks it up again.
 from __future__ import annotations
 
 import json
-from typing import Any
+import logging
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import streamlit as st
 
+from core.access import markdown_literal
+from core.errors import ProjectError
 from core.records import record_to_dict
 from core.userdata import (EXTERNAL, UserData, check_session_size, project_user_data,
                            run_user_data)
@@ -22,6 +26,29 @@ from ui import work_queue as wq
 from ui.access import policy
 
 INSPECTOR = "pages/inspector.py"
+log = logging.getLogger(__name__)
+
+
+def error_text(exc: ProjectError) -> str:
+    """An error about the visitor's files as markdown that shows exactly its text: a file
+    name, token or path cannot become a link, an image or a tag, and a message quoting a
+    huge token is cut."""
+    return markdown_literal(str(exc), limit=600)
+
+
+@contextmanager
+def shown_errors(what: str) -> Iterator[None]:
+    """Like :func:`ui.widgets.guard`, for the Your-data page: user errors shown literally
+    (:func:`error_text`); an unexpected exception by its type only (its message might quote
+    a file), the details in the server log."""
+    try:
+        yield
+    except ProjectError as exc:
+        st.error(error_text(exc), icon=":material/error:")
+    except Exception as exc:  # noqa: BLE001 - the app never shows a traceback
+        log.exception("unexpected error in %s", what)
+        st.error(f"Unexpected error in {what} ({type(exc).__name__}); the details are in the "
+                 "server log.", icon=":material/bug_report:")
 
 
 def _job(data: UserData, lang: str, aligners: list[str], methods: list[str], name: str,

@@ -301,7 +301,7 @@ def alignment_figure(src_words: Sequence[str], tgt_words: Sequence[str],
             fillcolor=rgba(color, (0.16 if status == "gold" else 0.28)
                            * (0.5 if layout == "matrix" else 1.0)),
             line={"color": color, "width": 2, "dash": "solid" if status == "gold" else "dash"},
-            name=f"{side} {status}: {what.replace('_', ' ')}", showlegend=True))
+            name=html.escape(f"{side} {status}: {what.replace('_', ' ')}"), showlegend=True))
 
     # links: one line trace per (class, focused) + one midpoint marker trace per class
     by_class: dict[str, list[Link]] = {k: [] for k in classes}

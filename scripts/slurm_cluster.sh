@@ -6,9 +6,9 @@
 #   bash scripts/slurm_cluster.sh start DIR      # install if missing, start; prints SLURM_CONF=...
 #   bash scripts/slurm_cluster.sh stop DIR       # cancel its jobs, stop its daemons by PID
 #
-# All state (slurm.conf, spool, state, logs, PID files) lives in DIR. The controller and node
-# daemon listen on free loopback ports, so several clusters (a test run and a bench) can run at
-# once. munged is shared: started only if none answers, and then stopped with the cluster.
+# All state (slurm.conf, spool, state, logs, PID files, a private munged with its own key and
+# socket) lives in DIR. The daemons listen on free loopback ports and a socket of their own, so
+# several clusters (a test run and a bench) run side by side and stop independently.
 # Needs root (as on the project's machines and in CI).
 set -euo pipefail
 
@@ -38,21 +38,21 @@ free_port() {
 }
 
 start_munge() {
-    local dir=$1
-    if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
-        return 0  # a munged already answers: use it, and leave it running at stop
-    fi
-    install -d -o munge -g munge -m 755 /run/munge
-    install -d -o munge -g munge -m 700 /var/lib/munge /var/log/munge
-    runuser -u munge -- /usr/sbin/munged --pid-file=/run/munge/munged.pid
+    # A private munged (own key, socket, PID file) per cluster: clusters never share one, so
+    # stopping one cannot break another. As root, hence --force.
+    local dir=$1 m=$1/munge
+    install -d -m 755 "$m"
+    mungekey --create --keyfile="$m/munge.key" 2>/dev/null \
+        || { cp /etc/munge/munge.key "$m/munge.key" && chmod 600 "$m/munge.key"; }
+    /usr/sbin/munged --force --socket="$m/munge.socket" --key-file="$m/munge.key" \
+        --pid-file="$dir/munged.pid" --log-file="$m/munged.log" --seed-file="$m/munged.seed"
     for _ in $(seq 50); do
-        if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
-            cp /run/munge/munged.pid "$dir/munged.pid"  # ours: stop it with the cluster
+        if munge -S "$m/munge.socket" -n 2>/dev/null | unmunge -S "$m/munge.socket" >/dev/null 2>&1; then
             return 0
         fi
         sleep 0.1
     done
-    echo "slurm_cluster.sh: munged did not start" >&2
+    echo "slurm_cluster.sh: munged did not start; see $m/munged.log" >&2
     exit 1
 }
 
@@ -72,6 +72,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
+AuthInfo=socket=$dir/munge/munge.socket
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none

@@ -338,8 +338,9 @@ def resume(runs_root: str | Path, submission: str | None = None) -> tuple[dict[s
                            setting="--resume", hint="wait: python -m core status --wait")
     redo = [t.index for r in rep.runs for t in r.tasks if t.state in ("failed", "missing")]
     if not redo and rep.merge_state == "pending":
-        return state, 0, (f"submission {rep.id}: nothing to resume, {rep.count('pending', 'running')}"
-                          f" task(s) queued and merge job {rep.merge_job} waiting for them")
+        queued = rep.count("pending", "running")
+        return state, 0, (f"submission {rep.id}: nothing to resume, {queued} task(s) queued "
+                          f"and merge job {rep.merge_job} waiting for them")
     active = sorted({t.job for r in rep.runs for t in r.tasks
                      if t.state in ("pending", "running") and t.job})
     if rep.merge_job and rep.merge_state == "pending":

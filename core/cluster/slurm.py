@@ -26,9 +26,9 @@ def require(command: str = "sbatch") -> str:
     path = shutil.which(command)
     if path is None:
         raise ProjectError(f"`{command}` not found: this machine is not a SLURM submit host",
-                           setting="--slurm",
-                           hint="run on the cluster's login node, or use --dry-run to only "
-                                "write the scripts")
+                           setting="--slurm", hint="run on the cluster's login node" + (
+                               ", or use --dry-run to only write the scripts"
+                               if command == "sbatch" else ""))
     return path
 
 

@@ -148,6 +148,12 @@ def runs_tab(sub, value: str) -> None:
                             config={"displayModeBar": False})
 
 
+def resource_tab(sub, value: str) -> None:
+    st.plotly_chart(bench.family_bars(sub, value=value), width="stretch", key="dash_bars",
+                    config={"displayModeBar": False})
+    st.caption("Resource levels are approximate (after Joshi et al. 2020).")
+
+
 def main() -> None:
     st.title("Dashboard")
     roots = configured_roots()
@@ -163,20 +169,19 @@ def main() -> None:
     name = pick_benchmark(df)
     value = st.session_state.get(ui.VALUE, "f1")
     sub = pick_pipeline(df[df["benchmark"] == name])
+    # lazy tabs: only the open tab's content is computed and sent (a benchmark switch redraws
+    # one view, not five)
     tabs = st.tabs(["Paper table", "Ours vs paper per language", "By resource level",
-                    "Coverage", "All runs of a family"])
-    with tabs[0]:
-        table_tab(sub, value, name)
-    with tabs[1]:
-        per_language_tab(sub, value)
-    with tabs[2]:
-        st.plotly_chart(bench.family_bars(sub, value=value), width="stretch", key="dash_bars",
-                        config={"displayModeBar": False})
-        st.caption("Resource levels are approximate (after Joshi et al. 2020).")
-    with tabs[3]:
-        st.dataframe(bench.coverage(sub), hide_index=True, width="stretch", placeholder="–")
-    with tabs[4]:
-        runs_tab(sub, value)
+                    "Coverage", "All runs of a family"], key=ui.TAB, on_change="rerun")
+    views = [lambda: table_tab(sub, value, name), lambda: per_language_tab(sub, value),
+             lambda: resource_tab(sub, value),
+             lambda: st.dataframe(bench.coverage(sub), hide_index=True, width="stretch",
+                                  placeholder="–"),
+             lambda: runs_tab(sub, value)]
+    for tab, view in zip(tabs, views):
+        if tab.open:
+            with tab:
+                view()
 
 
 with guard("the dashboard"):

@@ -80,6 +80,7 @@ def test_opens_on_the_benchmark_with_ours_beside_reported(isolated) -> None:
     # the demo corpus (our runs) first because no benchmark has both sides
     assert at.session_state["dash_benchmark"] == "Demo corpus"
     table = at.dataframe[0].value
+    assert len(at.get("plotly_chart")) == 0  # lazy tabs: only the open one (the table) is drawn
     assert list(table.columns[:2]) == ["language", "level"]
     assert "H ours" in table.columns and "H paper" in table.columns
     assert list(table["language"])[:2] == ["de German", "pt Portuguese"]
@@ -100,7 +101,7 @@ def test_switching_benchmark_shows_the_papers_figures(isolated) -> None:
 
 def test_heatmap_cells_carry_inspectable_runs(isolated) -> None:
     root, ids = isolated
-    at = _dashboard()
+    at = _dashboard(dash_tab="All runs of a family")
     heat, targets = _heatmap(at)["data"][:2]
     ours = {r.run_id for r in list_runs([root]) if r.has_sentences and r.kind == "ours"
             and r.summary.family == "heuristic" and r.summary.dataset == "demo"
@@ -113,7 +114,7 @@ def test_heatmap_cells_carry_inspectable_runs(isolated) -> None:
 
 def test_open_in_inspector_fallback_switches_page_with_the_run(isolated) -> None:
     _, ids = isolated
-    at = _dashboard()
+    at = _dashboard(dash_tab="All runs of a family")
     at.selectbox(key="dash_cell").select(ids["de-match"]).run()
     at.button(key="dash_open").click().run()
     assert not at.exception

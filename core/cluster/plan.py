@@ -72,12 +72,15 @@ def check_config(cfg: RunConfig, datasets_root: Path | None) -> int:
     sentences the run covers (the dataset or input file is read)."""
     from core.models.registry import parse
     from core.pipeline import load_items, select
-    from core.projection.registry import NEEDS_TARGET_NER, get_projector
+    from core.projection import registry as projectors
 
+    # the pipeline's own test (needs_target_tagger) where the registry has it
+    needs_ner = getattr(projectors, "needs_target_tagger", None) or (
+        lambda spec: spec.partition(":")[0] in projectors.NEEDS_TARGET_NER)
     if cfg.pipeline != "model-transfer" and not cfg.easyproject:
-        get_projector(cfg.method)
+        projectors.get_projector(cfg.method)
         check_aligner(cfg.aligner)
-        if cfg.method.partition(":")[0] in NEEDS_TARGET_NER and not cfg.target_tagger:
+        if needs_ner(cfg.method) and not cfg.target_tagger:
             raise ProjectError(f"method {cfg.method!r} needs target-language NER spans",
                                setting="target_tagger", hint="e.g. target_tagger = 'spacy:fr'")
     if (cfg.pipeline in ("translate-test", "translate-train") and not cfg.input) \

@@ -35,6 +35,7 @@ ALIGNERS_DEFAULT = "ud_aligners_default"   # the default last applied to ALIGNER
 METHODS = "ud_methods"
 RESULTS = "ud_results"          # list of dicts: run_id, aligner, method, f1, proj_ratio, lang
 JOB = "ud_job"                  # id of this session's queued run (ui/work_queue.py)
+TIMES = "ud_times"              # (seconds waited in the queue, seconds run) of the last run
 INSPECT = "ud_inspect"          # read-only mode: the in-memory result being inspected
 INSPECT_SID = "ud_inspect_sid"  # read-only mode: its sentence
 

@@ -121,6 +121,7 @@ def wait_pending() -> None:
         return
     results = wq.wait(job, what="Your runs", key=ud.JOB)
     st.session_state[ud.RESULTS] = results
+    st.session_state[ud.TIMES] = (job.wait_s, job.run_s)
     if results and results[0]["run_id"] is not None:
         ud.make_root_visible(ud.user_runs_root())
 
@@ -130,6 +131,9 @@ def show_results() -> None:
     if not results:
         return
     st.subheader("Runs" if results[0]["run_id"] is not None else "Results (in memory)")
+    times = st.session_state.get(ud.TIMES)
+    if times:
+        st.caption(f"Waited {times[0]:.1f} s in the queue, ran {times[1]:.1f} s.")
     for k, r in enumerate(results):
         c1, c2 = st.columns([4, 2], vertical_alignment="center")
         scores = f"proj_ratio {100 * (r['proj_ratio'] or 0):.0f}%"

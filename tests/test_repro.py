@@ -47,7 +47,7 @@ def test_sentence_diff_names_columns_fields_and_float_noise() -> None:
     d = repro.diff_sentences(a, moved)
     assert d["columns"] == ["f1", "record"] and d["noise_only"] is False
     assert repro.diff_sentences(a, a[:1]) == {"rows": (2, 1)}
-    assert repro.close([1.0, {"x": 2.0}], [1.0 + 1e-7, {"x": 2.0}])
+    assert repro.close([1.0, {"x": 2.0}], [1.0 + 1e-6, {"x": 2.0}])
     assert not repro.close([1.0], [1.001]) and not repro.close({"x": 1}, {"y": 1})
 
 

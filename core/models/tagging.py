@@ -282,17 +282,27 @@ class HubTagger:
                  label_map: LabelMap | str | Mapping[str, str | None] | None = None,
                  keep: Sequence[str] | None = None, batch_size: int = 16,
                  max_tokens: int | None = None, device: str | None = None,
-                 allow_download: bool | None = None) -> None:
+                 allow_download: bool | None = None,
+                 loaded: tuple[Any, Any, str, str] | None = None) -> None:
+        """``loaded=(model, tokenizer, name, signature)`` uses an already built model (e.g.
+        :mod:`core.models.ner_model`'s adapter on the converted encoder); ``ref`` is then only
+        used in messages."""
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-        source = ref if isinstance(ref, ModelSource) else resolve_source(ref, setting="tagger")
-        self.source = source
-        self.tokenizer = load_pretrained(AutoTokenizer.from_pretrained, source,
-                                         what="NER tokenizer", allow_download=allow_download,
+        if loaded is not None:
+            source = ref if isinstance(ref, ModelSource) else ModelSource(str(ref), True)
+            self.source = source
+            self.model, self.tokenizer, loaded_name, loaded_sig = loaded
+        else:
+            source = ref if isinstance(ref, ModelSource) else resolve_source(ref,
+                                                                             setting="tagger")
+            self.source = source
+            self.tokenizer = load_pretrained(AutoTokenizer.from_pretrained, source,
+                                             what="NER tokenizer", allow_download=allow_download,
+                                             setting="tagger")
+            self.model = load_pretrained(AutoModelForTokenClassification.from_pretrained, source,
+                                         what="NER model", allow_download=allow_download,
                                          setting="tagger")
-        self.model = load_pretrained(AutoModelForTokenClassification.from_pretrained, source,
-                                     what="NER model", allow_download=allow_download,
-                                     setting="tagger")
         self.device = pick_device(device)
         self.model.to(self.device).eval()
         id2label = {int(k): str(v) for k, v in self.model.config.id2label.items()}
@@ -318,8 +328,9 @@ class HubTagger:
         if self.budget < 1:
             raise ProjectError(f"max_tokens={self.max_tokens} leaves no room for words",
                                setting="max_tokens")
-        self.name = f"hub:{source.ref}"
-        self.signature = f"{source_signature(source)}|map={_map_signature(self.label_map)}"
+        self.name = f"hub:{source.ref}" if loaded is None else loaded_name
+        base_sig = source_signature(source) if loaded is None else loaded_sig
+        self.signature = f"{base_sig}|map={_map_signature(self.label_map)}"
         self._mapped_tags, self._mapping_matrix = self._build_mapping()
 
     def _model_limit(self) -> int:

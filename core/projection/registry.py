@@ -1,7 +1,9 @@
 """Projection methods by name: what configs, the CLI and the app's selectboxes offer.
 
 A method spec is a name, optionally followed by ``:`` and ``key=value`` settings separated by
-commas, e.g. ``heuristic``, ``heuristic:min_ratio=none``, ``candidates-ngram-exact:max_len=10``.
+commas, e.g. ``heuristic``, ``heuristic:min_ratio=none``, ``candidates-ngram-exact:max_len=10``,
+``candidates-ngram-greedy:weights=align 0.5 + ner 0.5`` (the thesis NER score beside the
+alignment score; the run then tags the target sentences with ``target_tagger``).
 Values are read as int, float, ``none``/``true``/``false``, or else strings.
 """
 
@@ -15,6 +17,7 @@ from core.projection.base import Projector
 from core.projection.candidate_projector import CandidateProjector
 from core.projection.easy_label import EasyLabelProjector
 from core.projection.heuristic import HeuristicProjector
+from core.projection.scores import parse_weights
 
 #: name -> (class, fixed settings, one-line description)
 PROJECTORS: dict[str, tuple[type, dict[str, Any], str]] = {
@@ -35,6 +38,21 @@ PROJECTORS: dict[str, tuple[type, dict[str, Any], str]] = {
 #: Methods that need target-side NER spans (``ner_spans=``) at projection time.
 NEEDS_TARGET_NER = frozenset(n for n, (_, fixed, _) in PROJECTORS.items()
                              if fixed.get("candidates") == "ner")
+
+
+def uses_ner_score(spec: str) -> bool:
+    """True when a candidate method's weights name the ``ner`` score
+    (``candidates-ngram-greedy:weights=align 0.5 + ner 0.5``): it needs the target tagger's
+    per-word probabilities."""
+    name, settings = parse_spec(spec)
+    if name not in PROJECTORS or "weights" not in settings:
+        return False
+    return "ner" in parse_weights(str(settings["weights"]))
+
+
+def needs_target_tagger(spec: str) -> bool:
+    """NER candidates or the NER score: the run must tag the target sentences."""
+    return parse_spec(spec)[0] in NEEDS_TARGET_NER or uses_ner_score(spec)
 
 
 def _value(text: str) -> Any:
@@ -71,6 +89,8 @@ def get_projector(spec: str) -> Projector:
         raise ProjectError(f"unknown projection method {name!r}", setting="method",
                            hint=f"valid methods: {', '.join(PROJECTORS)}")
     cls, fixed, _ = PROJECTORS[name]
+    if "weights" in settings:  # "align 0.5 + ner 0.5" (see core.projection.scores)
+        settings["weights"] = parse_weights(str(settings["weights"]))
     allowed = {f.name for f in dataclasses.fields(cls)} - set(fixed)
     unknown = sorted(set(settings) - allowed)
     if unknown:

@@ -7,8 +7,13 @@ elsewhere (an NER score, an NMT score) are passed in as ``extra_scores``: either
 shape (columns in candidate order) or a mapping ``{(entity_index, (start, end)): value}`` where
 missing pairs are 0.
 
+An extra may also be a function ``(entities, ranges) -> matrix``, evaluated on the candidate
+ranges the projector builds: :func:`ner_extra` makes the thesis NER score (:func:`ner_matrix`)
+from a target tagger's per-word probabilities, registered under the name ``"ner"``.
+
 The total of a pair is ``Σ_k weights[k] · component_k``; a pair whose total is ``<= 0`` is never
-selected by matching.
+selected by matching. Weights are written in method specs as ``align 0.5 + ner 0.5``
+(:func:`parse_weights`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ Range = tuple[int, int]
 #: A score component: (entities, candidate ranges, alignment, target words) -> (S, C) matrix.
 ScoreFn = Callable[[Sequence[Span], Sequence[Range], Alignment, Sequence[str]], np.ndarray]
 #: A precomputed component: a (S, C) matrix or {(entity index, (start, end)): value}.
-ExtraScore = Union[np.ndarray, Mapping[tuple[int, Range], float]]
+ExtraScore = Union[np.ndarray, Mapping[tuple[int, Range], float],
+                   Callable[[Sequence[Span], Sequence[Range]], np.ndarray]]
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({"align": 1.0})
 
@@ -71,6 +77,98 @@ def align_matrix(entities: Sequence[Span], ranges: Sequence[Range], alignment: A
     return 2.0 * linked / (ent_len + (ends - starts)[None, :])
 
 
+#: The thesis NER score: length bonus per extra word, and the floor below which it is 0.
+NER_ALPHA = 1.15
+NER_FLOOR = 0.05
+
+
+def ner_score(probs: "WordProbsLike", start: int, end: int, label: str, *,
+              alpha: float = NER_ALPHA, floor: float = NER_FLOOR) -> float:
+    """P(B-label) of the first word and P(I-label) of the others, averaged, times
+    ``alpha ** (length - 1)``; 0 when below ``floor`` (METHOD.md §4). ``probs`` has
+    ``column(tag)`` (a :class:`~core.models.tagging.WordProbs` in IOB2 tags)."""
+    b = probs.column(f"B-{label}")
+    i = probs.column(f"I-{label}")
+    vals = np.concatenate([b[start:start + 1], i[start + 1:end]])
+    score = float(vals.mean()) * alpha ** (end - start - 1) if len(vals) else 0.0
+    return score if score >= floor else 0.0
+
+
+def ner_matrix(entities: Sequence[Span], ranges: Sequence[Range], probs: "WordProbsLike", *,
+               alpha: float = NER_ALPHA, floor: float = NER_FLOOR) -> np.ndarray:
+    """:func:`ner_score` of every (entity, candidate) pair (the entity gives the label),
+    vectorised with prefix sums of P(I-label)."""
+    out = np.zeros((len(entities), len(ranges)))
+    if not len(entities) or not len(ranges):
+        return out
+    arr = np.asarray(ranges, dtype=np.int64).reshape(len(ranges), 2)
+    starts, ends = arr[:, 0], arr[:, 1]
+    lengths = (ends - starts).astype(np.float64)
+    by_label: dict[str, np.ndarray] = {}
+    for k, ent in enumerate(entities):
+        if ent.label not in by_label:
+            b = np.asarray(probs.column(f"B-{ent.label}"), dtype=np.float64)
+            i = np.asarray(probs.column(f"I-{ent.label}"), dtype=np.float64)
+            prefix = np.concatenate([[0.0], np.cumsum(i)])
+            rest = prefix[ends] - prefix[np.minimum(starts + 1, ends)]
+            score = (b[starts] + rest) / lengths * alpha ** (lengths - 1)
+            by_label[ent.label] = np.where(score >= floor, score, 0.0)
+        out[k] = by_label[ent.label]
+    return out
+
+
+def ner_extra(probs: "WordProbsLike", alignment: Alignment | None = None, *,
+              alpha: float = NER_ALPHA, floor: float = NER_FLOOR
+              ) -> Callable[[Sequence[Span], Sequence[Range]], np.ndarray]:
+    """An ``extra_scores`` entry computing :func:`ner_matrix` on the projector's candidates.
+
+    With ``alignment`` the score is kept only for pairs that at least one link connects: the
+    NER score says a span looks like an entity of that type, not that it translates this
+    entity, so a pair without any link stays unselectable as under the alignment score alone
+    (otherwise every PER entity could land on any person name of the sentence)."""
+    def fn(entities: Sequence[Span], ranges: Sequence[Range]) -> np.ndarray:
+        m = ner_matrix(entities, ranges, probs, alpha=alpha, floor=floor)
+        if alignment is not None and m.size:
+            m = np.where(align_matrix(entities, ranges, alignment) > 0, m, 0.0)
+        return m
+
+    return fn
+
+
+def parse_weights(text: str | Mapping[str, float]) -> dict[str, float]:
+    """``"align 0.5 + ner 0.5"`` (also ``align=0.5+ner=0.5``, ``ner``) -> ``{"align": 0.5,
+    "ner": 0.5}``; a name without a number weighs 1."""
+    if isinstance(text, Mapping):
+        return {str(k): float(v) for k, v in text.items()}
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in str(text).split("+"))):
+        bits = part.replace("=", " ").replace("*", " ").split()
+        try:
+            if len(bits) == 1:
+                name, value = bits[0], 1.0
+            elif len(bits) == 2:
+                try:
+                    name, value = bits[0], float(bits[1])
+                except ValueError:
+                    value, name = float(bits[0]), bits[1]
+            else:
+                raise ValueError(part)
+        except ValueError:
+            raise ProjectError(f"bad weight {part!r} in {text!r}", setting="weights",
+                               hint="write e.g. 'align 0.5 + ner 0.5'") from None
+        out[name] = out.get(name, 0.0) + value
+    if not out:
+        raise ProjectError(f"no weights in {text!r}", setting="weights",
+                           hint="write e.g. 'align 0.5 + ner 0.5'")
+    return out
+
+
+class WordProbsLike:  # pragma: no cover - documentation of the duck type
+    """Anything with ``column(tag) -> np.ndarray`` of per-word probabilities."""
+
+    def column(self, tag: str) -> np.ndarray: ...
+
+
 #: Named score components computed from the alignment (extend by passing ``components=``).
 BUILTIN_COMPONENTS: Mapping[str, ScoreFn] = MappingProxyType({"align": align_matrix})
 
@@ -93,7 +191,10 @@ class ScoreTable:
         return {name: float(m[entity, cand]) for name, m in self.components.items()}
 
 
-def _extra_matrix(name: str, value: ExtraScore, n_ent: int, ranges: Sequence[Range]) -> np.ndarray:
+def _extra_matrix(name: str, value: ExtraScore, n_ent: int, ranges: Sequence[Range],
+                  entities: Sequence[Span] = ()) -> np.ndarray:
+    if callable(value):
+        value = value(entities, ranges)
     if isinstance(value, Mapping):
         col = {r: c for c, r in enumerate(ranges)}
         out = np.zeros((n_ent, len(ranges)))
@@ -144,7 +245,7 @@ def score_candidates(entities: Sequence[Span], candidates: Sequence[Candidate | 
     mats: dict[str, np.ndarray] = {}
     for name in names:
         if name in extras:
-            mats[name] = _extra_matrix(name, extras[name], n_ent, ranges)
+            mats[name] = _extra_matrix(name, extras[name], n_ent, ranges, entities)
         else:
             mats[name] = np.asarray(components[name](entities, ranges, alignment, tgt_words),
                                     dtype=np.float64).reshape(n_ent, len(ranges))

@@ -107,10 +107,10 @@ async def _session(browser, url: str, k: int, files: list[Path], ready: asyncio.
     try:
         await page.goto(f"{url}/your_data")
         await page.wait_for_selector(IDLE)
-        inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-        for n, f in enumerate(files):
+        for label, f in zip(("English source", "Target words"), files):
+            box = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
             for attempt in range(3):  # an upload during a rerun under load may be dropped
-                await inputs.nth(n).set_input_files(str(f))
+                await box.locator('input[type="file"]').first.set_input_files(str(f))
                 try:
                     await page.get_by_text(f.name, exact=True).first.wait_for(timeout=40_000)
                     break

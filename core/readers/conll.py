@@ -40,7 +40,7 @@ from core.types import Sentence
 
 DOCSTART = "-DOCSTART-"
 # messages without file content, for files on a server (ProjectError.without_content)
-_NO_LABEL = "this line has no label column (expected 'token label', tab or space separated)"
+_NO_LABEL = "this line has no label column"
 _BAD_TAG = ("the last column of this line is not a valid tag (expected 'O' or a prefix "
             "B/I/E/S/L/U, '-' and a type, e.g. 'B-PER')")
 _LANG_PREFIX = re.compile(r"^([a-z]{2,3}(?:-[a-z]+)?):(?=.)")
@@ -159,7 +159,8 @@ def iter_conll(path: str | Path, *, lang: str = "", label_map: LabelMap | None =
                 split_tag(token)
             except ProjectError:
                 raise ProjectError(f"token {token!r} has no label column", path=path,
-                                   line=lineno, redacted=_NO_LABEL) from None
+                                   line=lineno, redacted=f"{_NO_LABEL} (expected 'token "
+                                   "label', tab or space separated)") from None
             continue
         if len(parts) < 2:
             raise ProjectError(f"token {token!r} has no label column", path=path, line=lineno,

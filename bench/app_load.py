@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from appserver import CHROMIUM, CHROMIUM_ARGS, IDLE, serve  # noqa: E402
 
 from core.paths import COMMITTED_RUNS  # noqa: E402
-from core.runs import list_runs, read_sentences  # noqa: E402
+from core.runs import list_runs  # noqa: E402
 
 PAGES = {"": "Projection Inspector", "inspector": "Inspector", "compare": "Compare aligners",
          "dashboard": "Dashboard", "your_data": "Your data", "playground": "Playground"}
@@ -43,16 +43,15 @@ BENCHMARKS = ("Europarl-NER", "XTREME / WikiANN", "MasakhaNER2", "Demo corpus")
 TIMEOUT_MS = 120_000
 
 
-def demo_run() -> tuple[str, list[str]]:
-    """A committed demo run with sentences and its sentence ids."""
+def demo_run() -> str:
+    """A committed demo run with sentences (the inspector opens on its worst sentence, so
+    "next ▶" always has a next one)."""
     runs = sorted((r for r in list_runs([COMMITTED_RUNS]) if r.has_sentences
                    and r.summary.dataset == "demo" and r.summary.lang == "pt"),
                   key=lambda r: r.run_id)
     if not runs:
         raise SystemExit("no committed demo run with sentences in data/runs")
-    run = runs[0]
-    ids = [str(x) for x in read_sentences(run.root, run.run_id)["id"]]
-    return run.run_id, ids
+    return runs[0].run_id
 
 
 def _settled(extra: str = "true") -> str:
@@ -98,18 +97,18 @@ async def has_exception(page) -> bool:
     return bool(await page.locator('[data-testid="stException"]').count())
 
 
-async def alone(browser, base: str, run: str, sids: list[str]) -> dict[str, float]:
+async def alone(browser, base: str, run: str) -> dict[str, float]:
     """One session on a warm server: first loads, next-sentence and benchmark-switch times."""
     first: dict[str, float] = {}
     for path in PAGES:
         ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
         page = await ctx.new_page()
-        target = f"inspector?run={run}&sid={sids[0]}" if path == "inspector" else path
+        target = f"inspector?run={run}" if path == "inspector" else path
         first[path or "home"] = await open_page(page, base, target)
         await ctx.close()
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await ctx.new_page()
-    await open_page(page, base, f"inspector?run={run}&sid={sids[0]}")
+    await open_page(page, base, f"inspector?run={run}")
     nexts = [await next_sentence(page) for _ in range(6)]
     await open_page(page, base, "dashboard")
     switches = [await switch_benchmark(page, name) for name in (*BENCHMARKS[1:],
@@ -120,7 +119,7 @@ async def alone(browser, base: str, run: str, sids: list[str]) -> dict[str, floa
             "switch_ms": 1000 * statistics.median(switches)}
 
 
-async def worker(browser, base: str, run: str, sids: list[str], seed: int, deadline: float,
+async def worker(browser, base: str, run: str, seed: int, deadline: float,
                  times: list[float], errors: list[str]) -> None:
     rng = random.Random(seed)
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -128,9 +127,8 @@ async def worker(browser, base: str, run: str, sids: list[str], seed: int, deadl
     try:
         while time.monotonic() < deadline:
             try:
-                if rng.random() < 0.5:
-                    times.append(await open_page(
-                        page, base, f"inspector?run={run}&sid={rng.choice(sids)}"))
+                if rng.random() < 0.5:  # the worst sentence first, then three more
+                    times.append(await open_page(page, base, f"inspector?run={run}"))
                     for _ in range(3):
                         times.append(await next_sentence(page))
                 else:
@@ -148,21 +146,21 @@ async def worker(browser, base: str, run: str, sids: list[str], seed: int, deadl
 async def measure(base: str, sessions: int, seconds: float) -> dict[str, float]:
     from playwright.async_api import async_playwright
 
-    run, sids = demo_run()
+    run = demo_run()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
         try:
             warm = await browser.new_context()  # warm the server's caches once
             page = await warm.new_page()
-            for path in ("dashboard", f"inspector?run={run}&sid={sids[0]}", "compare"):
+            for path in PAGES:  # (the playground loads its models on its first visit)
                 await open_page(page, base, path)
             await warm.close()
-            single = await alone(browser, base, run, sids)
+            single = await alone(browser, base, run)
             times: list[float] = []
             errors: list[str] = []
             deadline = time.monotonic() + seconds
-            await asyncio.gather(*(worker(browser, base, run, sids, k, deadline, times, errors)
+            await asyncio.gather(*(worker(browser, base, run, k, deadline, times, errors)
                                    for k in range(sessions)))
         finally:
             await browser.close()

@@ -4,25 +4,18 @@ sentence, filters, view and focus (``/inspector?run=…&sid=…``)."""
 
 from __future__ import annotations
 
-import html
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
 from core.access import markdown_literal as md  # run data and URL values shown as text
 from core.runs import RunInfo
-from core.errors import ProjectError
-from core.types import SentenceRecord, Span
-from core.viz.explain import (REASON_TEXT, build_inspector_view, focus_options, reason_text,
-                              reference_name)
-from core.viz.spans import Mark, marked_text_html, outcome_color, sentences_html
+from core.viz.explain import reason_text
 from ui import ensure_router
 from ui import state as S
-from ui.runs import (aligner_name, all_runs, filter_table, find_run, inspectable, load_record,
-                     load_table, run_fields, run_label, siblings, table_options)
-from ui.widgets import (focus_from_selection, focus_picker, guard, no_runs_message, publish,
-                        seed, show_figure, split_list, url_update, view_picker)
+from ui.inspector import provenance, sentence_view, table_has_gold
+from ui.runs import (aligner_name, all_runs, filter_table, find_run, inspectable, load_table,
+                     run_fields, run_label, siblings, table_options)
+from ui.widgets import guard, no_runs_message, publish, seed, split_list, url_update
 
 PAGE = "inspector"
 TABLE_COLUMNS = ["index", "id", "f1", "errors", "exact", "boundary", "wrong_type", "missed",
@@ -49,14 +42,6 @@ def _set_sid_from_table() -> None:
         return
     if rows and rows[0] < len(ids):
         st.session_state[S.INSP_SID] = ids[rows[0]]
-
-
-def _step(options: list[str], delta: int) -> None:
-    cur = st.session_state.get(S.INSP_SID)
-    if not options:
-        return
-    k = options.index(cur) if cur in options else -delta
-    st.session_state[S.INSP_SID] = options[max(0, min(len(options) - 1, k + delta))]
 
 
 def pick_run(runs: list[RunInfo], notes: list[str]) -> RunInfo:
@@ -86,13 +71,9 @@ def pick_run(runs: list[RunInfo], notes: list[str]) -> RunInfo:
     return info
 
 
-def table_has_gold(df: pd.DataFrame) -> bool:
-    """Whether any sentence of the run has a reference (gold or silver) to score against."""
-    return "n_gold" in df and bool(df["n_gold"].notna().any())
-
-
-def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, str | None]:
-    """Language, filters, sort, the sentence table and the sentence picker."""
+def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, list[str]]:
+    """Language, filters, sort and the sentence table; returns the language and the sentence
+    ids the prev/next buttons step through (empty when nothing matches)."""
     opts = table_options(df)
     scored = table_has_gold(df)
     lang = None
@@ -143,147 +124,11 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, str |
         st.session_state[S.INSP_SID] = current
     if current is None:
         st.info("No sentence matches these filters.")
-        return lang, None
+        return lang, []
     options = ids if current in ids else [current, *ids]
     if current not in ids:
         st.caption("The sentence shown does not match the current filters.")
-    row_of = {str(r["id"]): r for r in df.to_dict("records")}
-
-    def label(sid: str) -> str:
-        r = row_of.get(sid, {})
-        f1 = r.get("f1")
-        f1s = "no gold" if f1 is None or f1 != f1 else f"F1 {f1:.2f}"
-        text = str(r.get("text", "")).split(" ||| ")[0]
-        return f"{sid} · {f1s} · {text[:70]}"
-
-    c1, c2, c3 = st.columns([1, 8, 1], vertical_alignment="bottom")
-    c1.button("◀ prev", on_click=_step, args=(options, -1), width="stretch",
-              key="insp_prev")
-    sid = c2.selectbox("Sentence", options, key=S.INSP_SID, format_func=label)
-    c3.button("next ▶", on_click=_step, args=(options, 1), width="stretch",
-              key="insp_next")
-    return lang, sid
-
-
-def sentence_header(record: SentenceRecord, row: dict[str, Any]) -> None:
-    if record.gold is None:  # nothing to score against: no F1/TP/FP/FN pretending otherwise
-        cols = st.columns(4)
-        cols[0].metric("source entities", len(record.source_entities))
-        cols[1].metric("projected", sum(p.projected for p in record.projections))
-        cols[2].metric("target spans", len(record.predicted))
-        cols[3].metric("links", len(record.alignment.links))
-        return
-    cols = st.columns(7)
-    f1 = row.get("f1")
-    cols[0].metric("F1", "—" if f1 is None or f1 != f1 else f"{f1:.2f}")
-    for col, key in zip(cols[1:4], ("tp", "fp", "fn")):
-        v = row.get(key)
-        col.metric(key.upper(), "—" if v is None or v != v else int(v))
-    cols[4].metric("source entities", len(record.source_entities))
-    cols[5].metric("projected", sum(p.projected for p in record.projections))
-    cols[6].metric(reference_name(record).split(" (")[0], len(record.gold))
-
-
-def why_cards(rows: list[dict[str, Any]]) -> str:
-    """The why-table as readable cards (escaped HTML)."""
-    out = []
-    for r in rows:
-        head = (f"{html.escape(str(r['type']))} {html.escape(str(r['source']))}"
-                if r["kind"] == "source entity" else
-                f"missed gold {html.escape(str(r['type']))} {html.escape(str(r['target']))}")
-        bits = [f"<b>{head}</b>"]
-        if "outcome" in r:  # no outcome badge without gold
-            outcome = str(r["outcome"]).replace(" ", "_")
-            color = outcome_color(outcome if outcome != "no_gold" else None, str(r["type"]))
-            bits[0] += (f" <span style='background:{color}33; border:1px solid {color}; "
-                        f"border-radius:4px; padding:0 4px;'>{html.escape(str(r['outcome']))}"
-                        "</span>")
-        if r["kind"] == "source entity":
-            target = "not projected" if r["target"] == "—" else html.escape(str(r["target"]))
-            bits.append(f"→ {target} — <i>{html.escape(str(r['reason']))}</i>")
-            facts = []
-            for key in ("aligned words", "length ratio", "support links", "beaten by",
-                        "rejected"):
-                if r.get(key):
-                    facts.append(f"<b>{html.escape(key)}:</b> {html.escape(str(r[key]))}")
-            if r.get("score") is not None:
-                facts.append(f"<b>score:</b> {r['score']}")
-            if r.get("detail"):
-                facts.append(f"<b>detail:</b> {html.escape(str(r['detail']))}")
-        else:
-            facts = [html.escape(str(r["reason"]))]
-            if r.get("support links"):
-                facts.append(f"<b>links into it:</b> {html.escape(str(r['support links']))}")
-        body = "".join(f"<li>{f}</li>" for f in facts)
-        out.append(f"<div dir='auto' style='margin:0 0 0.6em 0; font-family:sans-serif; "
-                   f"font-size:0.9rem;'>{' '.join(bits)}<ul style='margin:0.2em 0 0 0;'>"
-                   f"{body}</ul></div>")
-    return "".join(out)
-
-
-def texts(record: SentenceRecord) -> None:
-    extra = record.extra or {}
-    shown = False
-    if record.translation:
-        st.markdown("**Translation**")
-        st.html(f"<div dir='auto'>{html.escape(record.translation)}</div>")
-        shown = True
-    if extra.get("english_words"):
-        words = [str(w) for w in extra["english_words"]]
-        marks = []
-        for s in extra.get("english_entities", []):
-            try:
-                sp = Span(int(s[0]), int(s[1]), str(s[2]))
-            except (ProjectError, ValueError, TypeError, IndexError):  # malformed: skip it
-                continue
-            marks.append(Mark(sp.start, sp.end, sp.label, outcome_color(None, sp.label)))
-        st.markdown("**Back-translation round trip** — the English source, its marker "
-                    "translation B (projected from), and the target")
-        st.html(sentences_html([("English source", words, marks),
-                                ("B (back-translation)", record.source.words, []),
-                                ("target", record.target.words, [])]))
-        shown = True
-    if record.back_translation:
-        st.markdown("**Back-translation**")
-        st.html(f"<div dir='auto'>{html.escape(record.back_translation)}</div>")
-        shown = True
-    if record.marked_translation:
-        st.markdown("**Marker translation (EasyProject markers)**")
-        st.html(marked_text_html(record.marked_translation))
-        shown = True
-    outputs = extra.get("model_outputs") or []
-    if outputs:
-        st.markdown(f"**Model outputs** ({len(outputs)}, as the tool generated them)")
-        st.dataframe(pd.DataFrame({"output": [str(o) for o in outputs]}), hide_index=True)
-        shown = True
-    issues = extra.get("marker_issues") or []
-    if issues:
-        st.markdown("**Marker issues**")
-        st.dataframe(pd.DataFrame([{"issue": i[0], "detail": i[1] if len(i) > 1 else ""}
-                                   for i in issues]), hide_index=True)
-    elif record.marked_translation:
-        st.caption("No marker issues in this sentence.")
-    if not shown:
-        st.caption("This run has no translation step (the target sentence is given).")
-
-
-def provenance(info: RunInfo, df: pd.DataFrame) -> None:
-    """What an imported run is, where its parts come from, and whether it has gold."""
-    man = info.manifest
-    if man.get("kind") == "imported":
-        given = man.get("given") or {}
-        parts = ", ".join(f"{md(k)}: {md(v)}" for k, v in given.items())
-        st.caption(f"Imported from **{md(man.get('tool') or 'another tool')}** — {parts}")
-    elif man.get("given"):
-        parts = ", ".join(f"{md(k)}: {md(v)}" for k, v in (man.get("given") or {}).items())
-        st.caption(f"Parts given by the input file, not computed: {parts}")
-    ref = (man.get("reference") or {}) if isinstance(man.get("reference"), dict) else {}
-    if not table_has_gold(df):
-        st.info("This run has no gold for its target sentences: links and projections are "
-                "shown, outcomes and F1 are not.", icon=":material/info:")
-    elif ref.get("kind") == "silver":
-        st.warning(f"Outcomes below are against a **silver reference** — the projections of run "
-                   f"{md(ref.get('run'))} — not against gold.", icon=":material/info:")
+    return lang, options
 
 
 def main() -> None:
@@ -304,82 +149,21 @@ def main() -> None:
         st.info("This run has no sentences.")
         return
     provenance(info, df)
-    lang, sid = pick_sentence(df, notes)
+    lang, options = pick_sentence(df, notes)
     for n in filter(None, notes):
         st.warning(n, icon=":material/link_off:")
     state = {S.QP_RUN: info.run_id, S.QP_ALIGNER: aligner_name(info)
-             if run_fields(info).get("aligner") else None, S.QP_LANG: lang, S.QP_SID: sid,
+             if run_fields(info).get("aligner") else None, S.QP_LANG: lang,
              S.QP_CATEGORY: st.session_state.get(S.INSP_CATEGORY),
              S.QP_TYPE: st.session_state.get(S.INSP_TYPE),
              S.QP_REASON: st.session_state.get(S.INSP_REASON),
              S.QP_QUERY: st.session_state.get(S.INSP_QUERY),
              S.QP_SORT: None if st.session_state.get(S.INSP_SORT) == "worst"
              else st.session_state.get(S.INSP_SORT)}
-    if sid is None:
+    if not options:
         publish(PAGE, state)
         return
-    record = load_record(info, sid)
-    if record is None:
-        st.error(f"Sentence {md(repr(sid))} is not in run {info.run_id}.")
-        publish(PAGE, state)
-        return
-    row = next((r for r in df.to_dict("records") if str(r["id"]) == sid), {})
-    st.subheader(f"Sentence {md(sid)}")
-    sentence_header(record, row)
-    sibs = siblings(info, runs)
-    if len(sibs) > 1:
-        st.page_link("pages/compare.py", label=f"Compare this sentence under {len(sibs[:4])} "
-                     "aligners", icon=":material/compare_arrows:",
-                     query_params={S.QP_RUNS: ",".join(r.run_id for r in sibs[:4]),
-                                   S.QP_SID: sid})
-
-    c1, c2 = st.columns([1, 1])
-    with c1:
-        notes2 = [seed(PAGE, S.QP_VIEW, S.INSP_VIEW, options=list(S.VIEWS))]
-        layout = view_picker(S.INSP_VIEW)
-    options = focus_options(record)
-    with c2:
-        notes2.append(seed(PAGE, S.QP_FOCUS, S.INSP_FOCUS, options=list(options)))
-        focus = focus_picker(S.INSP_FOCUS, options)
-    for n in filter(None, notes2):
-        st.warning(n, icon=":material/link_off:")
-    state.update({S.QP_VIEW: None if layout == "auto" else layout, S.QP_FOCUS: focus or None})
-    publish(PAGE, state)
-
-    view = build_inspector_view([record], [aligner_name(info)], focus=focus, layout=layout)
-    st.html(view.html)
-    st.markdown(f"**Alignment** ({md(aligner_name(info))}, {len(record.alignment.links)} links; "
-                f"{view.layout} view) — click a word to highlight its links")
-    show_figure(view.figure, S.INSP_FIGURE,
-                on_select=focus_from_selection(S.INSP_FIGURE, S.INSP_FOCUS))
-
-    st.subheader("Why")
-    if view.why:
-        st.html(why_cards(view.why))
-        with st.expander("as a table"):
-            st.dataframe(pd.DataFrame(view.why), hide_index=True)
-    else:
-        st.caption("No source entity and no missed gold entity in this sentence.")
-    st.subheader("Candidates")
-    if record.candidates:
-        which = "for the highlighted entity" if view.candidates and focus.startswith("e") \
-            else "for every entity (highlight an entity to narrow this down)"
-        origins = sorted({c.origin for c in record.candidates})
-        st.caption(f"Scored target spans {which}: score components, their sum, whether the "
-                   "entity chose it, and which other entity took it."
-                   + (" The `tprojection` column is T-Projection's own score."
-                      if "tprojection" in origins else ""))
-        st.dataframe(pd.DataFrame(view.candidates), hide_index=True,
-                     column_config={"chosen": st.column_config.CheckboxColumn("chosen")})
-    else:
-        st.caption(f"This run's method ({md(run_fields(info).get('method') or '—')}) keeps no "
-                   "scored candidates" + ("." if info.manifest.get("kind") == "imported" else
-                                          "; the heuristic methods project runs of aligned "
-                                          "words."))
-    st.subheader("Translation steps")
-    texts(record)
-    with st.expander("Projection reasons explained"):
-        st.markdown("\n".join(f"- `{r.value}` — {t}" for r, t in REASON_TEXT.items()))
+    sentence_view(info, siblings(info, runs), df, options, state)
 
 
 with guard("the inspector"):

@@ -19,7 +19,8 @@ VIEWS = [
      "projection of each entity, sentences ranked by disagreement or F1 difference, and "
      "corpus agreement."),
     ("pages/dashboard.py", "Dashboard", ":material/grid_on:",
-     "Per-language F1 of the cached runs next to the paper's reported figures."),
+     "One benchmark at a time, as in the paper's tables: per language and pipeline family, "
+     "our best run beside the paper's figure and the difference; CSV and LaTeX export."),
     ("pages/your_data.py", "Your data", ":material/upload_file:",
      "Run the projection on your own files (CoNLL, translations, optional gold and Pharaoh "
      "alignments) and inspect the result."),

@@ -18,25 +18,20 @@ Outside CI the tests skip when ``/usr/bin/chromium`` is missing; in CI that is a
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 import pytest
 
 from app_runs import build_runs
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+sys.path.insert(0, str(REPO / "bench"))
+from appserver import CHROMIUM, CHROMIUM_ARGS, IDLE, ServerError  # noqa: E402
+from appserver import serve as start_app  # noqa: E402
+
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -51,12 +46,6 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def e2e_runs(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("e2e_runs")
@@ -64,43 +53,17 @@ def e2e_runs(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 
 @contextmanager
-def serve_app(runs_root: Path, workdir: Path) -> Iterator[str]:
+def serve_app(runs_root: Path, workdir: Path,
+              env: Mapping[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free 127.0.0.1 port with ``PROJ_RUNS=runs_root``
-    (cache and log under ``workdir``); yields the base URL; stops the server by its pid."""
-    port = _free_port()
-    env = {**os.environ, "PROJ_RUNS": str(runs_root), "PROJ_CACHE": str(workdir / "cache"),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log_path = workdir / "streamlit.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}; see {log_path}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer on {url} within 60 s; see {log_path}")
-                time.sleep(0.3)
+    (cache and log under ``workdir``, plus ``env``); yields the base URL; stops the server by
+    its pid (bench/appserver.py)."""
+    try:
+        with start_app(workdir, {"PROJ_RUNS": str(runs_root), "PROJ_CACHE": str(workdir / "cache"),
+                             **(env or {})}) as url:
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+    except ServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ Commands::
     datasets list   the dataset registry
     datasets check  which registered files are present, with checksums
     train-ner       fine-tune a token-classification NER model on CoNLL files (resumable)
+    extrinsic       training on projection (run), MAFAND leakage counts, human translate-test
 
 Errors a user can fix print one line ``error: ...`` and exit with status 2.
 """
@@ -360,6 +361,47 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extrinsic(args: argparse.Namespace) -> int:
+    from core.extrinsic.leakage import MAFAND_PAIR
+
+    langs = args.lang or (sorted(MAFAND_PAIR) if args.action == "leakage" else [])
+    if not langs:
+        raise ProjectError("name a language", setting="--lang")
+    if args.action == "leakage":
+        from core.extrinsic.leakage import mafand_leakage
+
+        print("lang  pair    test_in_mafand  dev_in_mafand  mafand_lines_removed")
+        for lang in langs:
+            c = mafand_leakage(lang, args.datasets).counts()
+            print(f"{lang:5} {MAFAND_PAIR[lang]:7} {c['test']['matched']:>5} / "
+                  f"{c['test']['total']:<6} {c['dev']['matched']:>5} / {c['dev']['total']:<6} "
+                  f"{c['corpus_lines_removed']}")
+        return 0
+    if args.action == "human-tt":
+        from core.extrinsic.human_tt import run_human_tt
+
+        for lang in langs:
+            for path in run_human_tt(lang, args.runs, tagger=args.tagger, aligner=args.aligner,
+                                     methods=args.method or ("heuristic",
+                                                             "candidates-ngram-greedy"),
+                                     datasets_root=args.datasets):
+                m = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+                print(f"{path.name}  f1={_fmt((m.get('overall') or {}).get('f1'))}")
+        return 0
+    from core.config import parse_overrides
+    from core.extrinsic.pipeline import config_from, run_extrinsic
+
+    for lang in langs:
+        cfg = config_from({**parse_overrides(args.set), "lang": lang})
+        out = run_extrinsic(cfg, args.runs, datasets_root=args.datasets,
+                            progress=_progress_bar(lang))
+        t = out["training"] or {}
+        print(f"{out['test_run']}  f1={_fmt(out['f1'])}  kept={out['kept']}/"
+              f"{out['projected_sentences']}  dropped={out['filters']}  "
+              f"train_minutes={t.get('train_minutes')}  data_run={out['data_run']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m core", description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=Path, default=default_runs_root(),
@@ -464,6 +506,17 @@ def build_parser() -> argparse.ArgumentParser:
         tn.add_argument(f"--{name}", type=typ)
     tn.add_argument("--lora-targets", choices=("all", "attn"))
     tn.set_defaults(func=cmd_train_ner)
+
+    ex = sub.add_parser("extrinsic", help="training on projection, leakage check, human "
+                                          "translate-test (docs/pipelines.md)")
+    ex.add_argument("action", choices=("run", "leakage", "human-tt"))
+    ex.add_argument("--lang", action="append", default=[], help="language (repeatable)")
+    ex.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="run: an ExtrinsicConfig key (core/extrinsic/pipeline.py)")
+    ex.add_argument("--tagger", default="spacy:en", help="human-tt: source-side tagger")
+    ex.add_argument("--aligner", default="eflomal", help="human-tt: eflomal or a registry name")
+    ex.add_argument("--method", action="append", default=[], help="human-tt: methods")
+    ex.set_defaults(func=cmd_extrinsic)
     return p
 
 

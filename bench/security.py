@@ -99,7 +99,10 @@ def serve(workdir: Path) -> tuple[subprocess.Popen, str]:
 
 
 async def _session(browser, url: str, k: int, files: list[Path], ready: asyncio.Event,
-                   start: asyncio.Event, out: dict) -> None:
+                   start: asyncio.Event, out: dict, leave: bool = False) -> None:
+    """One visitor: upload, click "Run" with the others, wait for the result. A ``leave``
+    session names its run "leaver", clicks a second after the others and closes its tab
+    while it waits in the queue: its run must never be written."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(120_000)
@@ -110,7 +113,10 @@ async def _session(browser, url: str, k: int, files: list[Path], ready: asyncio.
         for label, f in zip(("English source", "Target words"), files):
             box = page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
             for attempt in range(3):  # an upload during a rerun under load may be dropped
-                await box.locator('input[type="file"]').first.set_input_files(str(f))
+                await page.wait_for_selector(IDLE)
+                async with page.expect_file_chooser() as chooser:
+                    await box.get_by_role("button", name="Upload").last.click()
+                await (await chooser.value).set_files(str(f))
                 try:
                     await page.get_by_text(f.name, exact=True).first.wait_for(timeout=40_000)
                     break
@@ -122,10 +128,21 @@ async def _session(browser, url: str, k: int, files: list[Path], ready: asyncio.
         await page.wait_for_selector(IDLE)
         button = page.get_by_role("button", name=re.compile(r"Run 1 projection"))
         await button.wait_for()
+        if leave:
+            await page.get_by_label("Run name", exact=True).fill("leaver")
+            await page.keyboard.press("Enter")
+            await page.wait_for_timeout(500)
+            await page.wait_for_selector(IDLE)
         ready.set()
         await start.wait()  # every session clicks at the same moment
+        if leave:
+            await asyncio.sleep(1.0)  # last in line
         t0 = time.perf_counter()
         await button.click()
+        if leave:
+            await page.get_by_text("waiting in the queue").first.wait_for(timeout=30_000)
+            rec["saw_queue"] = True
+            return  # the tab closes (finally) while the run waits in line
         while True:
             body = await page.locator('[data-testid="stMain"]').inner_text()
             if "waiting in the queue" in body and not rec["saw_queue"]:
@@ -172,12 +189,15 @@ async def _sessions(url: str, inputs: list[list[Path]]) -> dict:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
         try:
-            tasks = [asyncio.create_task(_session(browser, url, k, files, ready[k], start, out))
+            tasks = [asyncio.create_task(_session(browser, url, k, files, ready[k], start, out,
+                                                  leave=k == len(inputs) - 1))
                      for k, files in enumerate(inputs)]
             # every session has its files checked before anyone clicks (or has failed)
             waits = [asyncio.ensure_future(r.wait()) for r in ready]
-            await asyncio.wait([asyncio.gather(*waits), asyncio.gather(*tasks)],
+            all_ready = asyncio.gather(*waits)
+            await asyncio.wait([all_ready, asyncio.gather(*tasks)],
                                timeout=300, return_when=asyncio.FIRST_COMPLETED)
+            all_ready.cancel()
             await asyncio.sleep(0.5)
             start.set()
             await asyncio.gather(*tasks)
@@ -194,7 +214,7 @@ def queue_check(sessions: int, sentences: int) -> tuple[int, int, float]:
     with tempfile.TemporaryDirectory(prefix="security-queue-") as tmp:
         work = Path(tmp)
         inputs = []
-        for k in range(sessions):
+        for k in range(sessions + 1):  # the last one leaves (closes its tab) while queued
             d = work / f"session{k}"
             d.mkdir()
             lo = (k * sentences) % max(1, len(src) - sentences)
@@ -204,12 +224,14 @@ def queue_check(sessions: int, sentences: int) -> tuple[int, int, float]:
         proc, url = serve(work)
         try:
             out = asyncio.run(_sessions(url, inputs))
+            time.sleep(5)  # time enough for the leaver's run, had it not been cancelled
         finally:
             proc.terminate()
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        leaver = out.pop(sessions, {"error": "did not run"})
         for k in sorted(out):
             print(f"session {k}: {out[k]}", flush=True)
         errors = sum(1 for r in out.values() if r.get("error"))
@@ -217,6 +239,10 @@ def queue_check(sessions: int, sentences: int) -> tuple[int, int, float]:
         waits = [r.get("wait_s", 0.0) for r in out.values()]
         print(f"sessions that saw their place in the queue: "
               f"{sum(r.get('saw_queue', False) for r in out.values())}/{sessions}")
+        written = sorted(p.name for p in (work / "runs").glob("leaver-*"))
+        cancelled = not written and leaver.get("saw_queue") and not leaver.get("error")
+        print(f"closed tab while queued: {leaver}; its run written: {written or 'no'} -> "
+              f"closed_tab_cancelled={int(bool(cancelled))}/1", flush=True)
     return sessions, errors, max(waits, default=0.0)
 
 

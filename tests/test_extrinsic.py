@@ -176,6 +176,14 @@ def test_whole_pipeline_on_hand_written_pairs(tiny_encoder, tmp_path):
     assert not ana.targets and ana.reason.value == "no_aligned_words"
     assert [(s.start, s.end, s.label) for s in recs["hand:0"].predicted] == [
         (0, 2, "PER"), (3, 4, "LOC")]
+    # the inspector's search: which projected training sentences carry an entity string
+    from core.extrinsic.pipeline import training_matches
+
+    hits = training_matches(tmp_path / "runs", out["data_run"], "Maria  Silva")
+    assert [(h["id"], h["label"]) for h in hits] == [("hand:0", "PER")]
+    assert [h["id"] for h in training_matches(tmp_path / "runs", out["data_run"], "Porto")] \
+        == ["hand:5", "hand:6"]
+    assert training_matches(tmp_path / "runs", out["data_run"], "Ana") == []  # not projected
     # the test run is scored against gold (3 sentences, 6 gold entities)
     metrics = json.loads((run_dir(tmp_path / "runs", out["test_run"]) / "metrics.json")
                          .read_text())
@@ -231,3 +239,31 @@ def test_resume_after_a_kill_during_training(tiny_encoder, tmp_path):
     [tb] = [p for p in (tmp_path / "runs-b").iterdir() if "-test-" in p.name]
     ma, mb = (json.loads((p / "metrics.json").read_text()) for p in (ta, tb))
     assert ma["overall"] == mb["overall"]
+
+
+@pytest.mark.slow
+def test_inspector_opens_the_linked_run_and_finds_training_sentences(tiny_encoder, tmp_path,
+                                                                     monkeypatch):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from app_runs import app_opener
+
+    from ui import state as S
+
+    out = run(config(), tmp_path / "runs", tmp_path / "work", tiny_encoder)
+    open_page = app_opener(str(REPO_ROOT / "app.py"), "pages/inspector.py", tmp_path / "runs",
+                           monkeypatch, tmp_path)
+    at = open_page(run=out["test_run"])
+    assert at.selectbox(key=S.INSP_RUN).value == out["test_run"]
+    [button] = [b for b in at.button if b.label == "Open the linked training data run"]
+    button.click().run()
+    assert not at.exception
+    assert at.selectbox(key=S.INSP_RUN).value == out["data_run"]
+    [back] = [b for b in at.button if b.label == "Open the linked test predictions run"]
+    at.text_input(key="insp_training_query").input("Porto").run()
+    assert not at.exception
+    [table] = [d.value for d in at.dataframe
+               if list(d.value.columns) == ["id", "entity", "label", "sentence"]]
+    assert list(table["id"]) == ["hand:5", "hand:6"] and set(table["label"]) == {"LOC"}
+    at.text_input(key="insp_training_query").input("<b>Nope</b>").run()
+    assert any("No projected training entity" in c.value for c in at.caption)
+    assert back is not None

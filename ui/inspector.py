@@ -149,7 +149,42 @@ def provenance(info: RunInfo, df: pd.DataFrame) -> None:
     elif ref.get("kind") == "silver":
         st.warning(f"Outcomes below are against a **silver reference** — the projections of run "
                    f"{md(ref.get('run'))} — not against gold.", icon=":material/info:")
+    linked_runs(info)
 
+
+
+def _open_run(run_id: str) -> None:
+    st.session_state[S.INSP_RUN] = run_id
+
+
+def linked_runs(info: RunInfo) -> None:
+    """Training on projection: open the linked run (training data <-> test predictions) and
+    find the projected training sentences that carry an entity string (exact match)."""
+    links = info.manifest.get("linked_runs")
+    if not isinstance(links, dict):
+        return
+    from core.extrinsic.pipeline import training_matches
+    from ui.runs import all_runs, find_run
+
+    runs, _ = all_runs()
+    for role, rid in links.items():
+        linked = find_run(str(rid), runs)
+        if linked is None:
+            st.caption(f"Linked {md(role)} run {md(rid)} is not in the run roots.")
+        else:
+            st.button(f"Open the linked {str(role).replace('_', ' ')} run", key=f"link-{role}",
+                      on_click=_open_run, args=(linked.run_id,))
+    training = find_run(str(links.get("training_data") or info.run_id), runs)
+    if training is None or not training.manifest.get("checksums", {}).get("sentences.parquet"):
+        return
+    query = st.text_input("Training sentences that taught an entity (exact target words)",
+                          key="insp_training_query", placeholder="e.g. Kampala")
+    if query:
+        hits = training_matches(training.root, training.run_id, query)
+        if hits:
+            st.dataframe(pd.DataFrame(hits), hide_index=True, width="stretch")
+        else:
+            st.caption(f"No projected training entity is exactly {md(query)}.")
 
 
 @st.cache_resource(show_spinner="loading the NER model")

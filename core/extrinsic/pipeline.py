@@ -58,7 +58,9 @@ class ExtrinsicConfig:
     filters: tuple[str, ...] = ("unprojected", "coverage:0.3")
     init: str = "encoder"                  # encoder | ner:<name> (start from that model)
     encoder: str = "me5-small"
-    limit: int | None = None               # training pairs, after the leakage filter
+    limit: int | None = None               # mafand: training sentences kept after the filters
+                                           # (all pairs are aligned); conll-mt: sentences
+                                           # translated
     test_dataset: str = "masakhaner2"
     test_split: str = "test"
     test_half: str = "all"                 # all | report (second half; first = selection)
@@ -228,8 +230,6 @@ def mafand_items(cfg: ExtrinsicConfig, datasets_root: Path | None, tagger: Any
     lines = mafand_lines(cfg.lang, datasets_root)
     overlap = mafand_leakage(cfg.lang, datasets_root)
     keep = [k for k in range(len(lines)) if k not in overlap.leaked_lines]
-    if cfg.limit:
-        keep = keep[:cfg.limit]
     src_lang = cfg.source_lang()
     srcs = [tuple(split_words(lines[k][1], src_lang)) for k in keep]
     tgts = [tuple(split_words(lines[k][2], cfg.lang)) for k in keep]
@@ -556,6 +556,8 @@ def run_extrinsic(cfg: ExtrinsicConfig, runs_root: str | Path, *,
                    what=f"extrinsic run {cfg.key()}"):
         records = build_data_run(cfg, runs_root, models, datasets_root, ids, progress)
         kept, counts = apply_filters(records, cfg.filters)
+        if cfg.limit and cfg.source == "mafand":  # every pair is aligned, fewer are trained on
+            kept = kept[:cfg.limit]
         report = train_model(cfg, kept, work, datasets_root, encoder)
         test = predict_run(cfg, runs_root, work / "train" / "model", report, datasets_root, ids,
                            counts, len(kept), progress, given_test=models.test)
@@ -565,3 +567,23 @@ def run_extrinsic(cfg: ExtrinsicConfig, runs_root: str | Path, *,
             "projected_sentences": len(records), "training": read_manifest(
                 run_dir(runs_root, ids[1])).get("extrinsic", {}).get("training"),
             "f1": overall.get("f1")}
+
+
+def training_matches(runs_root: str | Path, run_id: str, text: str, *, limit: int = 50
+                     ) -> list[dict[str, str]]:
+    """Projected training sentences with an entity whose target words are exactly ``text``
+    (words joined by spaces, case-sensitive): the sentences that taught a trained model that
+    string. Returns up to ``limit`` rows {id, entity, label, sentence}."""
+    want = " ".join(text.split())
+    out: list[dict[str, str]] = []
+    if not want:
+        return out
+    for r in read_records(Path(runs_root), run_id):
+        for s in r.predicted:
+            if " ".join(r.target.words[s.start:s.end]) == want:
+                out.append({"id": r.id, "entity": want, "label": s.label,
+                            "sentence": " ".join(r.target.words)})
+                break
+        if len(out) >= limit:
+            break
+    return out

@@ -381,7 +381,8 @@ def cmd_extrinsic(args: argparse.Namespace) -> int:
         from core.extrinsic.human_tt import run_human_tt
 
         for lang in langs:
-            for path in run_human_tt(lang, args.runs, tagger=args.tagger, aligner=args.aligner,
+            for path in run_human_tt(lang, args.runs, tagger=args.tagger,
+                                     aligner=args.aligner or "eflomal",
                                      methods=args.method or ("heuristic",
                                                              "candidates-ngram-greedy"),
                                      datasets_root=args.datasets):
@@ -393,6 +394,17 @@ def cmd_extrinsic(args: argparse.Namespace) -> int:
 
     for lang in langs:
         cfg = config_from({**parse_overrides(args.set), "lang": lang})
+        if args.action == "baselines":
+            from core.extrinsic.baselines import run_baselines
+
+            ids = run_baselines(cfg, args.runs, tagger=args.tagger,
+                                aligner=args.aligner or "me5-small:itermax",
+                                method=(args.method or ["heuristic"])[0],
+                                datasets_root=args.datasets, progress=_progress_bar(lang))
+            for kind, run_id in ids.items():
+                m = json.loads((args.runs / run_id / "metrics.json").read_text("utf-8"))
+                print(f"{kind:15} {run_id}  f1={_fmt((m.get('overall') or {}).get('f1'))}")
+            continue
         out = run_extrinsic(cfg, args.runs, datasets_root=args.datasets,
                             progress=_progress_bar(lang))
         t = out["training"] or {}
@@ -509,13 +521,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("extrinsic", help="training on projection, leakage check, human "
                                           "translate-test (docs/pipelines.md)")
-    ex.add_argument("action", choices=("run", "leakage", "human-tt"))
+    ex.add_argument("action", choices=("run", "leakage", "human-tt", "baselines"))
     ex.add_argument("--lang", action="append", default=[], help="language (repeatable)")
     ex.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="run: an ExtrinsicConfig key (core/extrinsic/pipeline.py)")
-    ex.add_argument("--tagger", default="spacy:en", help="human-tt: source-side tagger")
-    ex.add_argument("--aligner", default="eflomal", help="human-tt: eflomal or a registry name")
-    ex.add_argument("--method", action="append", default=[], help="human-tt: methods")
+    ex.add_argument("--tagger", default="spacy:en",
+                    help="human-tt: source-side tagger; baselines: model transfer and "
+                         "translate-test tagger")
+    ex.add_argument("--aligner", help="human-tt: eflomal (default) or a registry name; "
+                                      "baselines: translate-test aligner (me5-small:itermax)")
+    ex.add_argument("--method", action="append", default=[],
+                    help="human-tt: methods; baselines: the translate-test method")
     ex.set_defaults(func=cmd_extrinsic)
     return p
 

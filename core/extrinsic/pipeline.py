@@ -66,6 +66,7 @@ class ExtrinsicConfig:
     test_half: str = "all"                 # all | report (second half; first = selection)
     test_limit: int | None = None
     dev: str = "projected"                 # projected | gold (test_dataset's dev / selection)
+    dev_limit: int = 1000                  # at most this many dev sentences (0: all)
     epochs: float = 1.0
     batch_size: int = 16
     lr: float = 5e-4
@@ -484,7 +485,8 @@ def train_model(cfg: ExtrinsicConfig, kept: Sequence[SentenceRecord], work: Path
                        batch_size=cfg.batch_size, lr=cfg.lr, head_lr=cfg.head_lr,
                        encoder_layers=cfg.encoder_layers, lora_from_layer=cfg.lora_from_layer,
                        max_length=cfg.max_length, max_steps=cfg.max_steps, seed=cfg.seed,
-                       threads=cfg.threads, tqdm=False, save_steps=cfg.save_steps,
+                       limit_dev=cfg.dev_limit, threads=cfg.threads, tqdm=False,
+                       save_steps=cfg.save_steps,
                        log_steps=25)
     return train(tcfg)
 

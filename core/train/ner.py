@@ -42,6 +42,7 @@ from core.errors import ProjectError
 
 NER_CONFIG = "ner_config.json"
 SUMS_FILE = "SHA256SUMS"
+CARD_FILE = "MODEL_CARD.md"  # documentation: not checksummed, may be edited
 FORMAT = "core-ner-lora/1"
 #: Seconds to sleep after each step (tests use it to kill a run mid-training).
 STEP_DELAY_ENV = "PROJ_TRAIN_STEP_DELAY"
@@ -239,7 +240,7 @@ def _sha256(path: Path) -> str:
 
 def write_sums(directory: Path) -> None:
     lines = [f"{_sha256(p)}  {p.name}" for p in sorted(directory.iterdir())
-             if p.is_file() and p.name != SUMS_FILE]
+             if p.is_file() and p.name not in (SUMS_FILE, CARD_FILE)]
     (directory / SUMS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -369,15 +370,28 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
                        compute_metrics=compute_metrics, callbacks=[BestAndStop(), Clock()],
                        preprocess_logits_for_metrics=lambda logits, _l: logits.argmax(-1))
     last = _last_checkpoint(ckpt_dir)
-    result = trainer.train(resume_from_checkpoint=str(last) if last else None)
+    if last is not None and _checkpoint_step(last) >= max_steps:
+        # training had finished (the process died while evaluating or exporting): load the
+        # final weights and state instead of letting the Trainer take one more step
+        from transformers import TrainerState
+
+        trainer._load_from_checkpoint(str(last))
+        trainer.state = TrainerState.load_from_json(str(last / "trainer_state.json"))
+        final_loss = None
+    else:
+        result = trainer.train(resume_from_checkpoint=str(last) if last else None)
+        final_loss = result.training_loss
     elapsed = time.time() - t0
     history = trainer.state.log_history
     evals = [h for h in history if "eval_f1" in h]
-    if not evals or not best_path.exists():  # e.g. max_steps below eval_steps: evaluate now
+    if not evals or evals[-1].get("step", -1) < trainer.state.global_step \
+            or not best_path.exists():
+        # the last steps were not evaluated (max_steps not a multiple of eval_steps, or a
+        # resumed run that had finished training): evaluate the final weights too
         trainer.evaluate()
         history = trainer.state.log_history
         evals = [h for h in history if "eval_f1" in h]
-        if not best_path.exists() or evals[-1]["eval_f1"] >= max(e["eval_f1"] for e in evals):
+        if not best_path.exists():
             _save_state(trainer.model, best_path)
     state = torch.load(best_path, weights_only=True)
     trainer.model.load_state_dict(state, strict=False)
@@ -395,7 +409,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         "train_loss": [{"step": h.get("step"), "loss": h["loss"]} for h in history
                        if "loss" in h],
         "train_minutes": round(_session_minutes(out, session, elapsed / 60), 2),
-        "config": asdict(cfg), "final_train_loss": result.training_loss,
+        "config": asdict(cfg), "final_train_loss": final_loss,
     }
     export(trainer.model, tok, cfg, report, out / "model")
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -413,6 +427,10 @@ def _session_minutes(out: Path, session: str | None = None, minutes: float = 0.0
         tmp.write_text(json.dumps(data, indent=1))
         tmp.replace(path)
     return float(sum(data.values()))
+
+
+def _checkpoint_step(path: Path) -> int:
+    return int(json.loads((path / "trainer_state.json").read_text())["global_step"])
 
 
 def _last_checkpoint(ckpt_dir: Path) -> Path | None:
@@ -441,7 +459,9 @@ def export(model: Any, tokenizer: Any, cfg: TrainConfig, report: dict[str, Any],
     for junk in ("README.md",):
         (tmp / junk).unlink(missing_ok=True)
     meta = {k: report[k] for k in ("format", "encoder", "encoder_signature", "method", "labels",
-                                   "seed", "dev", "best_step", "steps")}
+                                   "seed", "dev", "best_step", "steps", "train_minutes")}
+    meta["train_config"] = {k: v for k, v in asdict(cfg).items()
+                            if k not in ("out", "tqdm", "extra")}
     meta["max_length"] = cfg.max_length
     meta["encoder_layers"] = cfg.encoder_layers
     (tmp / NER_CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -43,13 +43,14 @@ def _open(browser, url: str, path: str):
 def _type_paths(page, source: str, target: str) -> None:
     page.get_by_text("Files on this machine").click()
     wait_idle(page)
-    page.get_by_label("English source (CoNLL, labelled)").fill(source)
-    page.keyboard.press("Enter")
-    wait_idle(page)
-    page.get_by_label("Target words or translations").fill(target)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
-    wait_idle(page)
+    for label, value in (("English source (CoNLL, labelled)", source),
+                         ("Target words or translations", target)):
+        box = page.get_by_label(label, exact=True)
+        box.fill(value)
+        box.press("Enter")  # on the input itself: focus may have moved during the rerun
+        page.wait_for_timeout(300)
+        wait_idle(page)
+    assert page.get_by_label(label, exact=True).input_value() == target
 
 
 def test_etc_passwd_on_a_served_app_is_refused(e2e_runs, serve, browser, tmp_path,

@@ -267,3 +267,17 @@ def test_inspector_opens_the_linked_run_and_finds_training_sentences(tiny_encode
     at.text_input(key="insp_training_query").input("<b>Nope</b>").run()
     assert any("No projected training entity" in c.value for c in at.caption)
     assert back is not None
+
+
+def test_limit_prefers_sentences_with_projected_entities():
+    from core.extrinsic.pipeline import limit_training
+    from core.types import Span
+
+    class R:
+        def __init__(self, k, ents):
+            self.k, self.predicted = k, tuple(Span(0, 1, "PER") for _ in range(ents))
+
+    recs = [R(0, 0), R(1, 1), R(2, 0), R(3, 2), R(4, 0)]
+    assert [r.k for r in limit_training(recs, 2)] == [1, 3]
+    assert [r.k for r in limit_training(recs, 3)] == [0, 1, 3]  # filled in corpus order
+    assert [r.k for r in limit_training(recs, 9)] == [0, 1, 2, 3, 4]

@@ -59,8 +59,8 @@ class ExtrinsicConfig:
     init: str = "encoder"                  # encoder | ner:<name> (start from that model)
     encoder: str = "me5-small"
     limit: int | None = None               # mafand: training sentences kept after the filters
-                                           # (all pairs are aligned); conll-mt: sentences
-                                           # translated
+                                           # (all pairs are aligned; sentences with a projected
+                                           # entity first); conll-mt: sentences translated
     test_dataset: str = "masakhaner2"
     test_split: str = "test"
     test_half: str = "all"                 # all | report (second half; first = selection)
@@ -111,13 +111,21 @@ class ExtrinsicConfig:
         blob = json.dumps(self.as_dict(), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:10]
 
+    def data_key(self) -> str:
+        """What determines the projected training data (shared by configs that differ only in
+        filters, training or testing)."""
+        keys = ("lang", "source", "tagger", "tag_label_map", "aligner", "method", "easyproject",
+                "translator") + (("limit",) if self.source == "conll-mt" else ())
+        blob = json.dumps({k: getattr(self, k) for k in keys}, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:10]
+
     def run_ids(self) -> tuple[str, str]:
         """(training data run, test predictions run)."""
         from core.runs import slug
 
         what = "easyproject" if self.easyproject else f"{self.aligner}-{self.method}"
         base = slug(f"extrinsic-{self.test_dataset}-{self.lang}-{what}")
-        return f"{base}-data-{self.key()}", f"{base}-test-{self.key()}"
+        return f"{base}-data-{self.data_key()}", f"{base}-test-{self.key()}"
 
     def source_lang(self) -> str:
         if self.source == "mafand":
@@ -197,6 +205,16 @@ def drop_reason(record: SentenceRecord, filters: Sequence[str]) -> str | None:
         elif name == "coverage" and record.target.words and not record.marked_translation:
             return spec  # no links at all (marker projections carry no alignment: kept)
     return None
+
+
+def limit_training(records: Sequence[SentenceRecord], limit: int) -> list[SentenceRecord]:
+    """The first ``limit`` sentences with a projected entity, then (if fewer) the first
+    sentences without one; corpus order is kept."""
+    with_ent = [k for k, r in enumerate(records) if r.predicted]
+    chosen = set(with_ent[:limit])
+    rest = [k for k in range(len(records)) if k not in chosen]
+    chosen.update(rest[:max(0, limit - len(chosen))])
+    return [records[k] for k in sorted(chosen)]
 
 
 def apply_filters(records: Sequence[SentenceRecord], filters: Sequence[str]
@@ -559,7 +577,7 @@ def run_extrinsic(cfg: ExtrinsicConfig, runs_root: str | Path, *,
         records = build_data_run(cfg, runs_root, models, datasets_root, ids, progress)
         kept, counts = apply_filters(records, cfg.filters)
         if cfg.limit and cfg.source == "mafand":  # every pair is aligned, fewer are trained on
-            kept = kept[:cfg.limit]
+            kept = limit_training(kept, cfg.limit)
         report = train_model(cfg, kept, work, datasets_root, encoder)
         test = predict_run(cfg, runs_root, work / "train" / "model", report, datasets_root, ids,
                            counts, len(kept), progress, given_test=models.test)

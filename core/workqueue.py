@@ -212,8 +212,8 @@ class WorkQueue:
         now = time.monotonic() if now is None else now
         with self._cv:
             sessions = {j.session for j in self._jobs.values()}
-            old = [j for j in self._jobs.values()
-                   if j.finished_state and j.finished is not None and now - j.finished > self.keep_s]
+            old = [j for j in self._jobs.values() if j.finished_state
+                   and j.finished is not None and now - j.finished > self.keep_s]
             for j in old:
                 self._jobs.pop(j.id, None)
         n = 0

@@ -16,7 +16,7 @@ import streamlit as st
 
 from core.projection.registry import NEEDS_TARGET_NER, describe
 from core.resources import LANGUAGES
-from core.userdata import EXTERNAL, TARGET_KINDS, UserData, run_user_data
+from core.userdata import EXTERNAL, TARGET_KINDS, UserData
 from core.viz.colors import TYPE_COLORS
 from core.viz.spans import Mark, sentences_html
 from ui import playground as pg

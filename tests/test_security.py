@@ -1014,3 +1014,15 @@ def test_read_only_your_data_writes_nothing(tmp_path) -> None:
         assert at.get("plotly_chart")                # inspected on the page instead
     written = [p for p in site.root.rglob("*") if "ro-runs" in str(p) or "user-runs" in str(p)]
     assert not written, written
+
+
+def test_read_only_offers_no_eflomal(monkeypatch) -> None:
+    """eflomal trains on a corpus and keeps its work on disk: not in the read-only mode."""
+    import ui.playground as pg
+
+    monkeypatch.setattr(pg, "eflomal_available", lambda lang: True)
+    monkeypatch.delenv("PROJ_READ_ONLY", raising=False)
+    assert pg.EFLOMAL_PRIORS in pg.aligner_choices("de")
+    monkeypatch.setenv("PROJ_READ_ONLY", "1")
+    assert pg.aligner_choices("de") == list(pg.ME5)
+    assert pg.aligner_choices("de", corpus=True) == list(pg.ME5)

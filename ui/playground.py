@@ -76,8 +76,12 @@ def eflomal_available(lang: str) -> bool:
 def aligner_choices(lang: str, *, corpus: bool = False) -> list[str]:
     """The offline aligner specs offered for target language ``lang``: the me5-small methods,
     plus eflomal when the language has a training corpus — ``eflomal`` (joint training, the
-    registry's spec) for a corpus (``corpus=True``), ``eflomal:priors`` for one sentence."""
-    extra = (EFLOMAL if corpus else EFLOMAL_PRIORS) if eflomal_available(lang) else None
+    registry's spec) for a corpus (``corpus=True``), ``eflomal:priors`` for one sentence.
+    Not in the read-only demo mode: eflomal trains on the corpus and keeps its work on disk."""
+    from ui.access import policy
+
+    extra = (EFLOMAL if corpus else EFLOMAL_PRIORS) \
+        if eflomal_available(lang) and not policy().read_only else None
     return [*ME5, *([extra] if extra else [])]
 
 

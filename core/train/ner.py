@@ -458,6 +458,13 @@ def export(model: Any, tokenizer: Any, cfg: TrainConfig, report: dict[str, Any],
         tokenizer.save_pretrained(str(tmp))
     for junk in ("README.md",):
         (tmp / junk).unlink(missing_ok=True)
+    adapter_cfg = tmp / "adapter_config.json"
+    if adapter_cfg.exists():  # no machine path in the artifact: the base is named by encoder
+        acfg = json.loads(adapter_cfg.read_text(encoding="utf-8"))
+        acfg["base_model_name_or_path"] = cfg.encoder if cfg.encoder == "me5-small" else \
+            Path(cfg.encoder).name
+        adapter_cfg.write_text(json.dumps(acfg, indent=2, sort_keys=True) + "\n",
+                               encoding="utf-8")
     meta = {k: report[k] for k in ("format", "encoder", "encoder_signature", "method", "labels",
                                    "seed", "dev", "best_step", "steps", "train_minutes")}
     meta["train_config"] = {k: v for k, v in asdict(cfg).items()

@@ -281,3 +281,39 @@ def test_limit_prefers_sentences_with_projected_entities():
     assert [r.k for r in limit_training(recs, 2)] == [1, 3]
     assert [r.k for r in limit_training(recs, 3)] == [0, 1, 3]  # filled in corpus order
     assert [r.k for r in limit_training(recs, 9)] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.slow
+def test_training_can_start_from_an_english_ner_model(tiny_encoder, tmp_path, monkeypatch):
+    """init = "ner:<model>": the English model merged into its encoder is the starting point
+    (built once under the cache), not the plain encoder."""
+    import torch
+
+    from core.extrinsic.pipeline import Models, english_init, run_extrinsic
+    from core.models.ner_model import load_ner
+    from core.readers.conll import write_conll
+    from core.train.ner import TrainConfig, train
+
+    monkeypatch.setenv("PROJ_CACHE", str(tmp_path / "cache"))
+    english = [Sentence(f"e{k}", "en", tuple(s.split()), tuple(t.split()))
+               for k, (s, t, _) in enumerate(PAIRS)]
+    write_conll(tmp_path / "en.conll", english)
+    train(TrainConfig(train=str(tmp_path / "en.conll"), dev=str(tmp_path / "en.conll"),
+                      out=str(tmp_path / "en-model"), encoder=str(tiny_encoder), max_steps=4,
+                      batch_size=4, threads=1, tqdm=False, seed=1))
+    name = f"ner:{tmp_path / 'en-model' / 'model'}"
+    start = english_init(name)
+    assert Path(start).parent == tmp_path / "cache" / "extrinsic-init"
+    assert english_init(name) == start  # built once
+    from transformers import AutoModel
+
+    merged, _, _, _ = load_ner(name.removeprefix("ner:"), device="cpu")
+    reloaded = AutoModel.from_pretrained(start)
+    want = merged.base_model.encoder.layer[0].attention.self.query.weight
+    got = reloaded.encoder.layer[0].attention.self.query.weight
+    assert torch.allclose(want, got, atol=1e-6)
+    out = run_extrinsic(config(init=name), tmp_path / "runs",
+                        models=Models(aligner=PositionAligner(), items=items(),
+                                      test=gold_sentences()), work=tmp_path / "work")
+    report = json.loads((tmp_path / "work" / "train" / "report.json").read_text())
+    assert report["encoder"] == start and out["f1"] is not None

@@ -139,7 +139,11 @@ def test_committed_runs_render_the_paper_table(monkeypatch) -> None:
     runs = list_runs([REPO / "data" / "runs"])
     assert len(runs) > 900, "the committed runs in data/runs are missing"
     at = _dashboard()
-    assert at.session_state["dash_benchmark"] == "Europarl-NER"
+    # the default is a benchmark where our runs stand beside the paper's figures
+    assert at.session_state["dash_benchmark"] in ("Europarl-NER", "MasakhaNER2",
+                                                  "XTREME / WikiANN")
+    at.session_state["dash_benchmark"] = "Europarl-NER"
+    at.run()
     table = at.dataframe[0].value
     for col in ("MT paper", "H ours", "H paper", "H Δ", "C-ng ours", "C-ner paper"):
         assert col in table.columns, col

@@ -22,7 +22,7 @@ import streamlit as st
 
 from core.errors import ProjectError
 from core.paths import REPO_ROOT
-from core.runs import (SENTENCES, RunInfo, check_run_id, read_alignments, read_record,
+from core.runs import (SENTENCE_COLUMNS, SENTENCES, RunInfo, check_run_id, read_alignments, read_record,
                        read_sentences, scan_runs)
 from core.types import Alignment, SentenceRecord
 from ui import state
@@ -265,7 +265,7 @@ def _sentences_stamp(info: RunInfo) -> float:
 @st.cache_data(show_spinner="Reading the run's sentence table…", max_entries=16)
 def _table(root: str, run_id: str, stamp: float) -> pd.DataFrame:
     del stamp
-    df = read_sentences(root, run_id)
+    df = read_sentences(root, run_id, require=SENTENCE_COLUMNS)  # a clear error, not a crash
     return df.drop(columns=["record"], errors="ignore")
 
 

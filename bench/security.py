@@ -22,22 +22,15 @@ import argparse
 import asyncio
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from appserver import CHROMIUM, CHROMIUM_ARGS, IDLE, serve  # noqa: E402
 SHOTS = REPO / "test-artifacts"
 WAITED = re.compile(r"Waited (\d+(?:\.\d+)?) s in the queue, ran (\d+(?:\.\d+)?) s")
 
@@ -62,40 +55,12 @@ def _blocks(path: Path) -> list[str]:
     return [b for b in path.read_text("utf-8").split("\n\n") if b.strip()]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(workdir: Path) -> tuple[subprocess.Popen, str]:
+def served(work: Path):
     """The app as a lab serves it (PROJ_SERVED=1, see the module docstring), on 127.0.0.1."""
-    port = _free_port()
-    env = {**os.environ, "PROJ_SERVED": "1", "PROJ_WORKERS": "1",
-           "PROJ_RUNS": str(workdir / "runs"), "PROJ_CACHE": os.environ.get(
-               "PROJ_CACHE", str(Path.home() / ".cache" / "projection-inspector")),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    env.pop("PROJ_ALLOWED_DIRS", None)
-    env.pop("PROJ_READ_ONLY", None)
-    log = open(workdir / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless",
-         "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited; see {workdir / 'streamlit.log'}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("streamlit did not start")
+    return serve(work, {"PROJ_SERVED": "1", "PROJ_WORKERS": "1",
+                        "PROJ_RUNS": str(work / "runs"), "PROJ_CACHE": os.environ.get(
+                            "PROJ_CACHE", str(Path.home() / ".cache" / "projection-inspector"))},
+                 unset=("PROJ_ALLOWED_DIRS", "PROJ_READ_ONLY"))
 
 
 async def _session(browser, url: str, k: int, files: list[Path], ready: asyncio.Event,
@@ -221,16 +186,9 @@ def queue_check(sessions: int, sentences: int) -> tuple[int, int, float]:
             (d / f"en-{k}.conll").write_text("\n\n".join(src[lo:lo + sentences]) + "\n", "utf-8")
             (d / f"pt-{k}.conll").write_text("\n\n".join(tgt[lo:lo + sentences]) + "\n", "utf-8")
             inputs.append([d / f"en-{k}.conll", d / f"pt-{k}.conll"])
-        proc, url = serve(work)
-        try:
+        with served(work) as url:
             out = asyncio.run(_sessions(url, inputs))
             time.sleep(5)  # time enough for the leaver's run, had it not been cancelled
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
         leaver = out.pop(sessions, {"error": "did not run"})
         for k in sorted(out):
             print(f"session {k}: {out[k]}", flush=True)

@@ -93,6 +93,16 @@ def _table(title: str, rows: list[tuple[str, float, float | None]], paper_label:
         print(f"  {lang:6} {ours:7.2f} {p:>12} {d:>7}")
 
 
+def _present(b: Bench, dataset: str, lang: str, split: str) -> bool:
+    from core.datasets import dataset_files
+
+    try:
+        return all(Path(p).is_file() for p in dataset_files(dataset, lang, split,
+                                                               b.args.datasets))
+    except Exception:
+        return False
+
+
 def _mean(xs: list[float]) -> float:
     return sum(xs) / len(xs) if xs else float("nan")
 
@@ -101,6 +111,10 @@ def model_transfer_table(b: Bench, dataset: str, reported: str, split: str,
                          keep: tuple[str, ...] | None, note: str, part: str = "mt") -> float:
     """Per-language model transfer; returns our mean over the paper's languages we have."""
     langs = [x for x in get_dataset(dataset).languages if x != "en" or dataset == "demo"]
+    absent = [x for x in langs if not _present(b, dataset, x, split)]
+    if absent:
+        print(f"\n({dataset}: no {split} file here for {', '.join(absent)}; skipped)")
+        langs = [x for x in langs if x not in absent]
     paper = {lang: v for (name, lang), v in paper_f1(reported).items() if name == "MT"}
     limit = b.limit(part)
     ours = {lang: f1(b.mt(dataset, lang, split, keep, limit)) for lang in langs}

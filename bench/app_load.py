@@ -159,17 +159,42 @@ async def measure(base: str, sessions: int, seconds: float) -> dict[str, float]:
             single = await alone(browser, base, run)
             times: list[float] = []
             errors: list[str] = []
+            before = cpu_seconds(base)
             deadline = time.monotonic() + seconds
             await asyncio.gather(*(worker(browser, base, run, k, deadline, times, errors)
                                    for k in range(sessions)))
+            after = cpu_seconds(base)
         finally:
             await browser.close()
     times.sort()
     for e in errors[:10]:
         print("error:", e, file=sys.stderr)
-    return {**single, "pages": len(times), "errors": len(errors),
+    cpu = {k: after[k] - before[k] for k in before}
+    return {**single, **cpu, "pages": len(times), "errors": len(errors),
             "p50": times[len(times) // 2] if times else float("nan"),
             "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan")}
+
+
+def cpu_seconds(base: str) -> dict[str, float]:
+    """CPU seconds used so far by the app server (the process serving ``base``) and by this
+    bench's browser (Chromium processes below this process): where the time goes."""
+    import psutil
+
+    port = base.rsplit(":", 1)[1]
+    server = browser = 0.0
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(proc.info["cmdline"] or [])
+        if "streamlit" in cmd and f"--server.port {port}" in cmd:
+            t = proc.cpu_times()
+            server += t.user + t.system
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in proc.name().lower():
+                t = proc.cpu_times()
+                browser += t.user + t.system
+        except psutil.Error:  # a renderer that just exited
+            continue
+    return {"cpu_server_s": server, "cpu_browser_s": browser}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
             r = asyncio.run(measure(base, args.sessions, args.seconds))
     firsts = {k[6:]: v for k, v in r.items() if k.startswith("first_")}
     print("first load per page (s): " + ", ".join(f"{k} {v:.2f}" for k, v in firsts.items()))
-    print(f"{args.sessions} sessions for {args.seconds:.0f} s: {r['pages']} pages")
+    print(f"{args.sessions} sessions for {args.seconds:.0f} s: {r['pages']} pages; CPU used: "
+          f"app server {r['cpu_server_s']:.0f} s, browser {r['cpu_browser_s']:.0f} s "
+          f"(of {2 * args.seconds:.0f} core-seconds on 2 cores, shared with anything else "
+          f"running)")
     print(f"sessions={args.sessions} p95_page_s={r['p95']:.2f} p50_page_s={r['p50']:.2f} "
           f"errors={r['errors']} first_load_max_s={max(firsts.values()):.2f} "
           f"next_sentence_ms={r['next_ms']:.0f} dashboard_switch_ms={r['switch_ms']:.0f}")

@@ -89,7 +89,7 @@ def table_tab(sub, value: str, name: str) -> None:
     levels = [x for x in bench.LEVEL_NAMES.values()]
     lv = c2.multiselect("Resource levels", levels, key=ui.LEVELS, placeholder="all") or levels
     only = c3.toggle("Only languages with ours", key=ui.ONLY_OURS)
-    table = bench.paper_table(sub, value=value, families=chosen)
+    table = ui.paper_table(sub, value, chosen)
     if table.empty:
         st.info("No scores for this choice.")
         return

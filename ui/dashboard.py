@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -75,6 +76,22 @@ def load_frame(roots: Sequence[str | Path]) -> tuple[pd.DataFrame, list[str]]:
     return _frame(key, fingerprint(key))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _paper_table(run_ids: tuple[str, ...], value: str, families: tuple[str, ...],
+                 _sub: pd.DataFrame) -> pd.DataFrame:
+    """``run_ids`` (the rows of ``_sub``, whose runs are immutable) keys the cache."""
+    from core.viz.benchmark import paper_table
+
+    del run_ids
+    return paper_table(_sub, value=value, families=list(families))
+
+
+def paper_table(sub: pd.DataFrame, value: str, families: list[str]) -> pd.DataFrame:
+    """:func:`core.viz.benchmark.paper_table`, cached per selection (a rerun that changes only
+    a filter below the table reuses it)."""
+    return _paper_table(tuple(sub["run_id"]), value, tuple(families), sub)
+
+
 def styled(table: pd.DataFrame):
     """The paper table for ``st.dataframe``: best score of each row bold on a light
     background, Δ coloured (blue better than the paper, red worse), one decimal."""
@@ -86,17 +103,21 @@ def styled(table: pd.DataFrame):
     table = table.rename(columns=names)
     cols = list(names.values())
 
-    def style(frame: pd.DataFrame) -> pd.DataFrame:
-        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for c in cols:
-            css.loc[marks[c], c] = "font-weight: 700; background-color: #fff3c4"
-            if c.endswith(DELTA):
-                v = frame[c]
-                css.loc[v > 0, c] = "color: #1f5fa8"
-                css.loc[v < 0, c] = "color: #a8322b"
-        is_mean = table["row"] == "mean"
-        css.loc[is_mean, "language"] = "font-style: italic"
-        return css
+    # one CSS string per cell, built column by column with numpy (pandas .loc assignments per
+    # mask cost more than the whole table here)
+    css = {c: np.where(marks[c].to_numpy(), "font-weight: 700; background-color: #fff3c4",
+                       "") if c in cols else np.full(len(shown), "", dtype=object)
+           for c in shown.columns}
+    for c in cols:
+        if c.endswith(DELTA):
+            v = shown[c].to_numpy(dtype=float)
+            css[c] = np.where(v > 0, "color: #1f5fa8", np.where(v < 0, "color: #a8322b",
+                                                                 css[c]))
+    css["language"] = np.where(table["row"].to_numpy() == "mean", "font-style: italic", "")
+    frame_css = pd.DataFrame(css, index=shown.index)
+
+    def style(_: pd.DataFrame) -> pd.DataFrame:
+        return frame_css
 
     return shown.style.apply(style, axis=None)
 

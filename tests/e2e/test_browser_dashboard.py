@@ -40,10 +40,18 @@ _SPECS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => ({
   ticks: [...el.querySelectorAll('.xtick text, .ytick text')].map(t => t.textContent)}))"""
 
 
+#: a text each lazy tab shows once its content has arrived
+TAB_TEXT = {"Ours vs paper per language": "Filled: our best run",
+            "By resource level": "Resource levels are approximate",
+            "All runs of a family": "Family"}
+
+
 def _open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(500)
+    page.get_by_role("tabpanel").get_by_text(TAB_TEXT[name]).first.wait_for(timeout=60_000)
     page.wait_for_selector(IDLE)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+    page.wait_for_timeout(300)
 
 
 def _table_columns(page) -> list[str]:

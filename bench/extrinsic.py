@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n## 3. Training on projection (MAFAND, leakage removed) vs model transfer "
           "(ner: model) on MasakhaNER2 test")
-    print("lang aligner/method                       F1    MT   delta  train-min  kept  "
-          "dropped")
+    print("lang aligner/method        init                   F1    MT   delta  train-min  "
+          "kept  dropped")
     deltas = []
     for lang in sorted(extrinsic):
         for info in extrinsic[lang]:  # type: ignore[union-attr]
@@ -158,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
             tr = ex.get("training") or {}
             mt = ours_mt.get(lang)
             d = s.f1 - mt if mt is not None else None
-            print(f"{lang:4} {str(s.aligner) + '/' + str(s.method):36} {_f(s.f1):>5} "
+            init = str((ex.get("config") or {}).get("init"))
+            print(f"{lang:4} {str(s.aligner) + '/' + str(s.method):25} {init[:20]:20} "
+                  f"{_f(s.f1):>5} "
                   f"{_f(mt):>5} {_f(d):>6} {tr.get('train_minutes')!s:>9} "
                   f"{ex.get('training_sentences_kept')!s:>5}  {ex.get('filters_dropped')}")
         best = max(extrinsic[lang], key=lambda i: i.summary.f1)  # type: ignore[union-attr]

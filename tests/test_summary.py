@@ -76,8 +76,8 @@ def test_committed_runs_carry_no_paths_and_the_right_pipeline() -> None:
             assert s.pipeline == "translate-train", r.run_id
 
 
-def test_committed_run_files_hold_no_machine_paths() -> None:
-    offenders = [p.relative_to(REPO).as_posix() for p in (REPO / "data" / "runs").glob("*/*.json")
+def test_committed_data_files_hold_no_machine_paths() -> None:
+    offenders = [p.relative_to(REPO).as_posix() for p in (REPO / "data").rglob("*.json")
                  if any(s in p.read_text(encoding="utf-8") for s in ('"/work/', '"/tmp/', ':/work/',
                                                                         ':/tmp/', '"/home/'))]
     assert not offenders, offenders[:5]

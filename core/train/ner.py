@@ -467,8 +467,10 @@ def export(model: Any, tokenizer: Any, cfg: TrainConfig, report: dict[str, Any],
                                encoding="utf-8")
     meta = {k: report[k] for k in ("format", "encoder", "encoder_signature", "method", "labels",
                                    "seed", "dev", "best_step", "steps", "train_minutes")}
-    meta["train_config"] = {k: v for k, v in asdict(cfg).items()
-                            if k not in ("out", "tqdm", "extra")}
+    from core.runs import portable  # no machine path in the artifact
+
+    meta["train_config"] = portable({k: v for k, v in asdict(cfg).items()
+                                     if k not in ("out", "tqdm", "extra")})
     meta["max_length"] = cfg.max_length
     meta["encoder_layers"] = cfg.encoder_layers
     (tmp / NER_CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

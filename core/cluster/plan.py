@@ -98,17 +98,13 @@ def check_config(cfg: RunConfig, datasets_root: Path | None) -> int:
 
 def check_aligner(spec: str) -> None:
     """The aligner name's syntax (the forms of :mod:`core.aligners.registry`), loading nothing."""
-    from core.aligners.registry import (COMBINATIONS, EMBEDDING_METHODS, ENCODERS, _settings,
-                                        _split_top)
+    from core.aligners.registry import (EMBEDDING_METHODS, ENCODERS, _settings,
+                                        split_combination)
 
     spec = spec.strip()
-    head, paren, rest = spec.partition("(")
-    if paren and head in COMBINATIONS and spec.endswith(")"):
-        args = _split_top(rest[:-1])
-        if len(args) != 2:
-            raise ProjectError(f"{head}(A,B) needs exactly two aligners, got {len(args)}",
-                               setting="aligner")
-        for arg in args:
+    combination = split_combination(spec)
+    if combination:
+        for arg in combination[1]:
             check_aligner(arg)
         return
     if spec.startswith("file:"):

@@ -5,14 +5,13 @@ same format to have its projections and candidate scores shown in the inspector.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from core.errors import ProjectError
 from core.importers.base import Given, Imported, given_file, merge_candidates
 from core.labels import tags_to_spans
-from core.readers.parallel import iter_text_lines
+from core.readers.parallel import read_json_lines
 from core.readers.pharaoh import parse_pharaoh_line
 from core.types import Candidate, Projection, Reason, Sentence, SentenceRecord, Span
 
@@ -94,18 +93,10 @@ def import_jsonl(path: str | Path, *, lang: str | None = None, dataset: str | No
     given: list[Given] = [given_file(path, "jsonl", name=names.get("path") or names.get("jsonl"))]
     records: list[SentenceRecord] = []
     try:
-        lines = list(iter_text_lines(path))
+        lines = read_json_lines(path, shown)
     except ProjectError as exc:
         raise ProjectError(str(exc).replace(str(path), shown)) from None
-    for n, text in lines:
-        if not text.strip():
-            continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProjectError(f"not valid JSON ({exc.msg})", path=shown, line=n) from None
-        if not isinstance(obj, dict):
-            raise ProjectError("expected a JSON object per line", path=shown, line=n)
+    for n, obj in lines:
         try:
             records.append(_record(obj, n, shown, lang))
         except ProjectError as exc:

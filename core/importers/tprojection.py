@@ -39,7 +39,7 @@ from core.importers.base import (Given, Imported, attribute_spans, block_lines, 
                                  given_file, line_of, merge_candidates, place_text)
 from core.labels import tags_to_spans
 from core.readers.conll import read_conll
-from core.readers.parallel import iter_text_lines
+from core.readers.parallel import iter_text_lines, read_json_lines
 from core.types import Alignment, Candidate, Reason, Sentence, SentenceRecord, Span
 
 TOOL = "T-Projection"
@@ -129,18 +129,7 @@ def _json_line(path: Path, key: str) -> int | None:
 
 
 def _read_outputs(path: Path, shown: str) -> list[tuple[int, dict[str, Any]]]:
-    out = []
-    for n, text in iter_text_lines(path):
-        if not text.strip():
-            continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProjectError(f"not valid JSON ({exc.msg})", path=shown, line=n) from None
-        if not isinstance(obj, dict):
-            raise ProjectError("expected a JSON object per line", path=shown, line=n)
-        out.append((n, obj))
-    return out
+    return read_json_lines(path, shown)
 
 
 def _check_outputs(obj: dict[str, Any], n: int, shown: str, src: Sentence,

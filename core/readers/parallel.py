@@ -57,6 +57,27 @@ def iter_text_lines(path: str | Path) -> Iterator[tuple[int, str]]:
     return enumerate(read_lines(path), 1)
 
 
+def read_json_lines(path: str | Path, shown: str | None = None) -> list[tuple[int, dict]]:
+    """``(line_number, object)`` for every non-blank line of a JSON-lines file; a line that is
+    not a JSON object is a :class:`ProjectError` naming ``shown`` (default: the path) and the
+    line."""
+    import json
+
+    shown = shown or str(path)
+    out = []
+    for n, text in iter_text_lines(path):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProjectError(f"not valid JSON ({exc.msg})", path=shown, line=n) from None
+        if not isinstance(obj, dict):
+            raise ProjectError("expected a JSON object per line", path=shown, line=n)
+        out.append((n, obj))
+    return out
+
+
 def read_line_aligned(src_path: str | Path, tgt_path: str | Path) -> list[tuple[str, str]]:
     """Pairs ``(src_line, tgt_line)`` of two line-aligned files (one sentence per line).
 

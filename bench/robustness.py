@@ -1,6 +1,6 @@
 """Robustness figures (issue 7): the bad-input matrix, the kill-and-resume loop and the
-corruption checks, using the rows and helpers of tests/test_bad_inputs.py and
-tests/test_run_integrity.py.
+corruption checks: the rows of bench/bad_inputs.py and the harness of bench/integrity.py (the
+tests run the same).
 
     python bench/robustness.py [--kills 20] [--seed 7]
 
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path[:0] = [str(REPO)]
 
 
 def main() -> None:
@@ -26,9 +26,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
 
-    from tests.test_bad_inputs import ROWS, run_row
-    from tests.test_run_integrity import (corruption_cases, detect_corruption,
-                                          kill_and_resume, write_driver)
+    from bench.bad_inputs import ROWS, run_row
+    from bench.integrity import corruption_cases, detect_corruption, kill_and_resume, write_driver
 
     with tempfile.TemporaryDirectory(prefix="robustness-") as tmp:
         tmp_path = Path(tmp)

@@ -1,4 +1,4 @@
-"""Security figures (issue 15): the attack matrix of tests/test_security.py, then the work
+"""Security figures (issue 15): the attack matrix of bench/attacks.py, then the work
 queue under four browser sessions that submit a Your-data run at the same moment on a served
 app.
 
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
+sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from appserver import CHROMIUM, CHROMIUM_ARGS, IDLE, serve  # noqa: E402
 SHOTS = REPO / "test-artifacts"
@@ -36,7 +36,7 @@ WAITED = re.compile(r"Waited (\d+(?:\.\d+)?) s in the queue, ran (\d+(?:\.\d+)?)
 
 
 def attacks() -> tuple[int, int, int]:
-    from tests.test_security import ROWS, run_attack
+    from bench.attacks import ROWS, run_attack
 
     blocked = leaked = 0
     with tempfile.TemporaryDirectory(prefix="security-") as tmp:

@@ -7,7 +7,7 @@ import pytest
 from core.aligners.registry import get_aligner
 from core.errors import ProjectError
 from core.types import Alignment
-from tests.tiny_models import build_tiny_bert
+from bench.tiny_models import build_tiny_bert
 
 PAIRS = [(["a", "b", "c"], ["x", "y", "z", "w"]), (["d"], ["e", "f"])]
 

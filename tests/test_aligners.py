@@ -8,7 +8,6 @@ Fast tests use tiny random BERTs (plumbing, and identity with the packages on th
 from __future__ import annotations
 
 import itertools
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +22,7 @@ from core.aligners.embedding import EmbeddingAligner
 from core.aligners.simalign_backend import SimAlignPackageAligner
 from core.errors import ProjectError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tiny_models import CORPUS, build_tiny_bert  # noqa: E402
+from bench.tiny_models import CORPUS, build_tiny_bert
 
 # Hand-made pairs from the tiny models' corpus (English / Portuguese / German / French lines).
 EN, PT, DE, FR = CORPUS[1].split(), CORPUS[4].split(), CORPUS[5].split(), CORPUS[7].split()

@@ -14,17 +14,6 @@ import pytest
 
 from core.paths import REPO_ROOT
 
-#: bench scripts that still import test helpers, each with the reason; the list may only
-#: shrink (a listed file that no longer imports tests fails the check, so it is removed).
-BENCH_IMPORTS_TESTS_TODO = {
-    # reuses the bad-input rows and the kill/corruption harness of tests/test_bad_inputs.py
-    # and tests/test_run_integrity.py; they must move to a module outside tests/ first
-    "bench/robustness.py",
-    # reuses the attack matrix of tests/test_security.py (same fix: move the rows out of tests/)
-    "bench/security.py",
-}
-
-
 def imported_modules(source: str, filename: str = "<source>") -> set[str]:
     """Every module an ``import``/``from ... import`` anywhere in ``source`` names, including
     ``package.name`` for ``from package import name`` (it may be a submodule)."""
@@ -90,10 +79,7 @@ def _imports_tests(module: str) -> bool:
 
 
 def test_bench_never_imports_tests() -> None:
-    bad = _violations(_files("bench"), _imports_tests)
-    assert set(bad) - BENCH_IMPORTS_TESTS_TODO == set(), bad
-    stale = BENCH_IMPORTS_TESTS_TODO - set(bad)
-    assert not stale, f"{sorted(stale)} no longer import tests: remove them from the TODO list"
+    assert _violations(_files("bench"), _imports_tests) == {}
 
 
 @pytest.mark.parametrize("module,banned", [("streamlit", True), ("streamlit.testing.v1", True),

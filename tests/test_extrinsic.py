@@ -138,7 +138,7 @@ def test_bad_settings_are_clear_errors():
 
 @pytest.fixture(scope="module")
 def tiny_encoder(tmp_path_factory) -> Path:
-    from tests.tiny_models import build_tiny_token_classifier
+    from bench.tiny_models import build_tiny_token_classifier
 
     return build_tiny_token_classifier(tmp_path_factory.mktemp("extrinsic"), arch="xlmr")
 

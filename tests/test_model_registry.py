@@ -237,7 +237,7 @@ def test_local_signature_changes_with_content(tmp_path: Path) -> None:
 def test_load_encoder_from_tiny_bert_directory(tmp_path: Path) -> None:
     import torch
 
-    from tiny_models import build_tiny_bert
+    from bench.tiny_models import build_tiny_bert
 
     path = build_tiny_bert(tmp_path)
     lines = (path / "vocab.txt").read_text(encoding="utf-8").splitlines()

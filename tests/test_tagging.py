@@ -16,7 +16,7 @@ from core.models import registry
 from core.models.tagging import HubTagger, SpacyTagger, Tagger, _window_plan
 from core.types import Span
 
-from tiny_models import TAGS, build_tiny_token_classifier
+from bench.tiny_models import TAGS, build_tiny_token_classifier
 
 
 def piece_rule(piece: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from core.paths import REPO_ROOT
-from tests.tiny_models import build_tiny_token_classifier
+from bench.tiny_models import build_tiny_token_classifier
 
 SENTENCES = [
     ("Angela Merkel visited Microsoft in Redmond .", "B-PER I-PER O B-ORG O B-LOC O"),

@@ -16,7 +16,7 @@ from core.models import registry
 from core.models.translate import (CachedTranslator, FileTranslator, HubTranslator,
                                    TranslationCache, Translator)
 
-from tiny_models import NLLB_CODES, build_tiny_nllb
+from bench.tiny_models import NLLB_CODES, build_tiny_nllb
 
 TEXTS = ["Angela Merkel visited Microsoft in Redmond on Monday .", "", "Maria works in Geneva .",
          "The river flows .", "   ", "Peter Blackburn wrote a report for the newspaper in 1996 .",

@@ -11,6 +11,12 @@ Starts the app on 127.0.0.1 over the committed runs (``data/runs``) and measures
    benchmarks three times, again and again. Every page load and every click counts as one
    page; an exception on the page or a timeout counts as an error.
 
+Where the time goes, in counters that do not depend on the machine's load: for each kind of
+interaction of one session alone, the app server's CPU time, the browser's CPU time, the script
+runs it caused (whole page / fragment) and the bytes the server sent over the websocket, by
+element type (``--detail`` repeats each kind more often); for the concurrent sessions, p50/p95
+per kind of interaction and the CPU split between app server and browser.
+
 Ends with one line::
 
     sessions=8 p95_page_s=<x> p50_page_s=<x> errors=<n> first_load_max_s=<x> next_sentence_ms=<x> dashboard_switch_ms=<x>
@@ -97,30 +103,113 @@ async def has_exception(page) -> bool:
     return bool(await page.locator('[data-testid="stException"]').count())
 
 
-async def alone(browser, base: str, run: str) -> dict[str, float]:
-    """One session on a warm server: first loads, next-sentence and benchmark-switch times."""
+class Probe:
+    """Counts what the server sends one page over its websocket: bytes (decompressed), script
+    runs by how they ended, and delta bytes per element type (a plotly spec, an arrow table)."""
+
+    def __init__(self, page) -> None:
+        self.n: dict[str, float] = {}
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _add(self, key: str, value: float = 1) -> None:
+        self.n[key] = self.n.get(key, 0) + value
+
+    def _frame(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if not isinstance(payload, (bytes, bytearray)):
+            return
+        self._add("bytes", len(payload))
+        try:
+            msg = ForwardMsg.FromString(bytes(payload))
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: counted as bytes only
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "script_finished":
+            status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+            self._add("fragment_runs" if "FRAGMENT" in status else
+                      "early_stops" if "EARLY" in status else "full_runs")
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._add(f"el:{msg.delta.new_element.WhichOneof('type')}", len(payload))
+
+    def snapshot(self) -> dict[str, float]:
+        return dict(self.n)
+
+
+class Meter:
+    """CPU seconds of the app server process and of this bench's Chromium processes."""
+
+    def __init__(self, base: str) -> None:
+        import psutil
+
+        port = base.rsplit(":", 1)[1]
+        self.server = [p for p in psutil.process_iter(["cmdline"])
+                       if "streamlit" in " ".join(p.info["cmdline"] or [])
+                       and f"--server.port {port}" in " ".join(p.info["cmdline"] or [])]
+
+    def cpu(self) -> dict[str, float]:
+        import psutil
+
+        server = sum(t.user + t.system for t in (p.cpu_times() for p in self.server))
+        browser = 0.0
+        for proc in psutil.Process().children(recursive=True):
+            try:
+                if "chrom" in proc.name().lower():
+                    t = proc.cpu_times()
+                    browser += t.user + t.system
+            except psutil.Error:  # a renderer that just exited
+                continue
+        return {"cpu_server_s": server, "cpu_browser_s": browser}
+
+
+async def counted(meter: Meter, probe: Probe, rows: list[dict], kind: str, action) -> float:
+    """Run ``action`` (a coroutine returning its wall time) and add one row of counters."""
+    c0, n0 = meter.cpu(), probe.snapshot()
+    wall = await action
+    await asyncio.sleep(0.3)  # let the last frames and the browser's drawing finish
+    c1, n1 = meter.cpu(), probe.snapshot()
+    rows.append({"kind": kind, "wall_s": wall,
+                 **{k: c1[k] - c0[k] for k in c0},
+                 **{k: n1.get(k, 0) - n0.get(k, 0) for k in set(n1) | set(n0)}})
+    return wall
+
+
+async def alone(browser, base: str, run: str, meter: Meter, repeat: int
+                ) -> tuple[dict[str, float], list[dict]]:
+    """One session on a warm server: first loads, next-sentence and benchmark-switch times,
+    and a row of counters per interaction."""
+    rows: list[dict] = []
     first: dict[str, float] = {}
     for path in PAGES:
-        ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = await ctx.new_page()
-        target = f"inspector?run={run}" if path == "inspector" else path
-        first[path or "home"] = await open_page(page, base, target)
-        await ctx.close()
+        for _ in range(repeat):
+            ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = await ctx.new_page()
+            probe = Probe(page)
+            target = f"inspector?run={run}" if path == "inspector" else path
+            wall = await counted(meter, probe, rows, f"load {path or 'home'}",
+                                 open_page(page, base, target))
+            first.setdefault(path or "home", wall)
+            await ctx.close()
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await ctx.new_page()
+    probe = Probe(page)
     await open_page(page, base, f"inspector?run={run}")
-    nexts = [await next_sentence(page) for _ in range(6)]
+    nexts = [await counted(meter, probe, rows, "next ▶", next_sentence(page))
+             for _ in range(3 * repeat)]
     await open_page(page, base, "dashboard")
-    switches = [await switch_benchmark(page, name) for name in (*BENCHMARKS[1:],
-                                                                 BENCHMARKS[0])]
+    switches = []
+    for _ in range(repeat):
+        for name in (*BENCHMARKS[1:], BENCHMARKS[0]):
+            switches.append(await counted(meter, probe, rows, "benchmark switch",
+                                          switch_benchmark(page, name)))
     await ctx.close()
-    return {**{f"first_{k}": v for k, v in first.items()},
-            "next_ms": 1000 * statistics.median(nexts),
-            "switch_ms": 1000 * statistics.median(switches)}
+    return ({**{f"first_{k}": v for k, v in first.items()},
+             "next_ms": 1000 * statistics.median(nexts),
+             "switch_ms": 1000 * statistics.median(switches)}, rows)
 
 
 async def worker(browser, base: str, run: str, seed: int, deadline: float,
-                 times: list[float], errors: list[str]) -> None:
+                 times: list[tuple[str, float]], errors: list[str]) -> None:
     rng = random.Random(seed)
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await ctx.new_page()
@@ -128,13 +217,14 @@ async def worker(browser, base: str, run: str, seed: int, deadline: float,
         while time.monotonic() < deadline:
             try:
                 if rng.random() < 0.5:  # the worst sentence first, then three more
-                    times.append(await open_page(page, base, f"inspector?run={run}"))
+                    times.append(("load inspector",
+                                  await open_page(page, base, f"inspector?run={run}")))
                     for _ in range(3):
-                        times.append(await next_sentence(page))
+                        times.append(("next ▶", await next_sentence(page)))
                 else:
-                    times.append(await open_page(page, base, "dashboard"))
+                    times.append(("load dashboard", await open_page(page, base, "dashboard")))
                     for name in rng.sample(BENCHMARKS, 3):
-                        times.append(await switch_benchmark(page, name))
+                        times.append(("benchmark switch", await switch_benchmark(page, name)))
                 if await has_exception(page):
                     errors.append(f"session {seed}: exception shown")
             except Exception as exc:  # noqa: BLE001 - a timeout or crash is an error here
@@ -143,10 +233,11 @@ async def worker(browser, base: str, run: str, seed: int, deadline: float,
         await ctx.close()
 
 
-async def measure(base: str, sessions: int, seconds: float) -> dict[str, float]:
+async def measure(base: str, sessions: int, seconds: float, repeat: int) -> dict:
     from playwright.async_api import async_playwright
 
     run = demo_run()
+    meter = Meter(base)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
@@ -155,66 +246,86 @@ async def measure(base: str, sessions: int, seconds: float) -> dict[str, float]:
             page = await warm.new_page()
             for path in PAGES:  # (the playground loads its models on its first visit)
                 await open_page(page, base, path)
+            await open_page(page, base, f"inspector?run={run}")
             await warm.close()
-            single = await alone(browser, base, run)
-            times: list[float] = []
+            single, rows = await alone(browser, base, run, meter, repeat)
+            times: list[tuple[str, float]] = []
             errors: list[str] = []
-            before = cpu_seconds(base)
+            before = meter.cpu()
             deadline = time.monotonic() + seconds
             await asyncio.gather(*(worker(browser, base, run, k, deadline, times, errors)
                                    for k in range(sessions)))
-            after = cpu_seconds(base)
+            after = meter.cpu()
         finally:
             await browser.close()
-    times.sort()
     for e in errors[:10]:
         print("error:", e, file=sys.stderr)
     cpu = {k: after[k] - before[k] for k in before}
-    return {**single, **cpu, "pages": len(times), "errors": len(errors),
-            "p50": times[len(times) // 2] if times else float("nan"),
-            "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan")}
+    return {"single": single, "rows": rows, "times": times, "errors": len(errors), **cpu}
 
 
-def cpu_seconds(base: str) -> dict[str, float]:
-    """CPU seconds used so far by the app server (the process serving ``base``) and by this
-    bench's browser (Chromium processes below this process): where the time goes."""
-    import psutil
+def pct(values: list[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank below) of ``values``; NaN when empty."""
+    v = sorted(values)
+    return v[int(q * (len(v) - 1))] if v else float("nan")
 
-    port = base.rsplit(":", 1)[1]
-    server = browser = 0.0
-    for proc in psutil.process_iter(["cmdline"]):
-        cmd = " ".join(proc.info["cmdline"] or [])
-        if "streamlit" in cmd and f"--server.port {port}" in cmd:
-            t = proc.cpu_times()
-            server += t.user + t.system
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            if "chrom" in proc.name().lower():
-                t = proc.cpu_times()
-                browser += t.user + t.system
-        except psutil.Error:  # a renderer that just exited
-            continue
-    return {"cpu_server_s": server, "cpu_browser_s": browser}
+
+def counters_table(rows: list[dict]) -> list[str]:
+    """Median counters per kind of interaction of the session alone."""
+    kinds = list(dict.fromkeys(r["kind"] for r in rows))
+    out = [f"{'one session alone':<18} {'n':>3} {'wall ms':>8} {'server CPU ms':>13} "
+           f"{'browser CPU ms':>14} {'runs full/frag':>14} {'KB sent':>8}  largest elements (KB)"]
+    for kind in kinds:
+        rs = [r for r in rows if r["kind"] == kind]
+
+        def med(key: str) -> float:
+            return statistics.median(r.get(key, 0) for r in rs)
+        els = sorted(((k[3:], med(k)) for k in {k for r in rs for k in r if
+                                                 k.startswith("el:")}), key=lambda x: -x[1])
+        shown = ", ".join(f"{k} {v / 1024:.0f}" for k, v in els[:3] if v >= 1024)
+        out.append(f"{kind:<18} {len(rs):>3} {1000 * med('wall_s'):>8.0f} "
+                   f"{1000 * med('cpu_server_s'):>13.0f} {1000 * med('cpu_browser_s'):>14.0f} "
+                   f"{med('full_runs'):>6.0f}/{med('fragment_runs'):<7.0f} "
+                   f"{med('bytes') / 1024:>8.0f}  {shown}")
+    return out
+
+
+def latency_table(times: list[tuple[str, float]]) -> list[str]:
+    out = [f"{'concurrent':<18} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7}"]
+    for kind in dict.fromkeys(k for k, _ in times):
+        v = [t for k, t in times if k == kind]
+        out.append(f"{kind:<18} {len(v):>4} {pct(v, 0.5):>7.2f} {pct(v, 0.95):>7.2f} "
+                   f"{max(v):>7.2f}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="measure each interaction of the session alone this many times")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         with serve(Path(tmp), env={"PROJ_RUNS": str(Path(tmp) / "user-runs"),
                                    "PROJ_READ_ONLY": "1"}) as base:
-            r = asyncio.run(measure(base, args.sessions, args.seconds))
-    firsts = {k[6:]: v for k, v in r.items() if k.startswith("first_")}
+            r = asyncio.run(measure(base, args.sessions, args.seconds, args.repeat))
+    firsts = {k[6:]: v for k, v in r["single"].items() if k.startswith("first_")}
+    times = [t for _, t in r["times"]]
+    print("\n".join(counters_table(r["rows"])))
+    print("\n".join(latency_table(r["times"])))
     print("first load per page (s): " + ", ".join(f"{k} {v:.2f}" for k, v in firsts.items()))
-    print(f"{args.sessions} sessions for {args.seconds:.0f} s: {r['pages']} pages; CPU used: "
-          f"app server {r['cpu_server_s']:.0f} s, browser {r['cpu_browser_s']:.0f} s "
-          f"(of {2 * args.seconds:.0f} core-seconds on 2 cores, shared with anything else "
-          f"running)")
-    print(f"sessions={args.sessions} p95_page_s={r['p95']:.2f} p50_page_s={r['p50']:.2f} "
-          f"errors={r['errors']} first_load_max_s={max(firsts.values()):.2f} "
-          f"next_sentence_ms={r['next_ms']:.0f} dashboard_switch_ms={r['switch_ms']:.0f}")
+    n = max(len(times), 1)
+    print(f"{args.sessions} sessions for {args.seconds:.0f} s: {len(times)} pages; CPU used: "
+          f"app server {r['cpu_server_s']:.0f} s ({1000 * r['cpu_server_s'] / n:.0f} ms per "
+          f"page), browser {r['cpu_browser_s']:.0f} s ({1000 * r['cpu_browser_s'] / n:.0f} ms "
+          f"per page) (of {2 * args.seconds:.0f} core-seconds on 2 cores, shared with "
+          f"anything else running)")
+    print(f"sessions={args.sessions} p95_page_s={pct(times, 0.95):.2f} "
+          f"p50_page_s={pct(times, 0.5):.2f} errors={r['errors']} "
+          f"first_load_max_s={max(firsts.values()):.2f} "
+          f"next_sentence_ms={r['single']['next_ms']:.0f} "
+          f"dashboard_switch_ms={r['single']['switch_ms']:.0f}")
     return 0
 
 

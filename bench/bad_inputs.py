@@ -368,8 +368,7 @@ ROWS: list[Row] = [
         "issue", _import("easyproject", {"source": ("en.conll", _SRC),
                                           "translations": ("m.txt", "Ana visitou [ Lisboa\nA [ UE ]"
                                                                     " reuniu\n")}, lenient=True),
-        check=lambda imp: "unbalanced_open" in [k for k, _ in
-                                                imp.records[0].extra["marker_issues"]]),
+        check=lambda imp: "unbalanced_open" in [i.kind for i in imp.records[0].marker_issues]),
     Row("import-tprojection-entities", "T-Projection jsonl whose entities are not the source's "
         "-> error naming file:line and the source line",
         _import("tprojection", {"source": ("en.conll", _SRC), "output": ("out.conll", _TGT),

@@ -29,6 +29,7 @@ DRIVER = '''
 import sys, time
 sys.path.insert(0, {repo!r})
 import core.pipeline as P
+import core.pipeline.runner as R
 from core.config import RunConfig
 from core.types import Alignment
 
@@ -42,7 +43,7 @@ class MatchAligner:
 CFG = RunConfig(pipeline="intrinsic", dataset="demo", lang="pt", name="integrity")
 
 def run(root, sleep=0.0, verbose=False):
-    P.CHUNK = 4
+    R.CHUNK = 4
     def progress(step, done, total):
         if verbose:
             print("progress", done, total, flush=True)

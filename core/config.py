@@ -54,12 +54,9 @@ class RunConfig:
                                hint=f"valid pipelines: {', '.join(PIPELINES)}")
         if self.limit is not None and self.limit < 1:
             raise ProjectError("must be a positive integer", setting="limit")
-        if self.back_translation and self.easyproject:
-            raise ProjectError("choose back_translation or easyproject, not both",
-                               setting="back_translation")
-        if self.easyproject and self.pipeline != "translate-train":
-            raise ProjectError("easyproject applies to the translate-train pipeline",
-                               setting="easyproject")
+        from core.pipeline.stages import pipeline_name
+
+        pipeline_name(self)  # an option the pipeline has no stages for names its setting
 
     # -- identity -----------------------------------------------------------------------------
 
@@ -70,35 +67,19 @@ class RunConfig:
         return d
 
     def signature(self, given: Mapping[str, str] | None = None) -> str:
-        """One line naming what determines the result, plus a short hash of the full config.
+        """One line naming what determines the result, plus a short hash of the full config:
+        the pipeline, the data, the parts each stage of the pipeline contributes
+        (:mod:`core.pipeline.stages`), the limit and the code version.
 
-        ``given`` (from :func:`core.pipeline.given_parts`) names the parts an input file
-        brought instead of a model: ``translation``, ``tags``, ``alignment`` ->
+        ``given`` (from :func:`core.pipeline.provenance.given_parts`) names the parts an input
+        file brought instead of a model: ``translation``, ``tags``, ``alignment`` ->
         ``given:<file name>#<sha256 prefix>``; they replace the model names (no aligner is
         named when none ran). The hash covers the config only.
         """
-        given = given or {}
-        parts = [f"pipeline:{self.pipeline}", f"data:{self.dataset}/{self.lang}/{self.split}"]
-        if self.pipeline in ("translate-test", "translate-train") and not self.input:
-            parts.append(f"mt:{self.translator}")
-        if self.pipeline == "translate-test" and not self.input:
-            parts.append(f"ner:{self.tagger}")
-        if self.input:
-            parts.append(f"input:{Path(self.input).name}")
-        if given.get("translation"):
-            parts.append(f"mt:{given['translation']}")
-        if given.get("tags"):
-            parts.append(f"ner:{given['tags']}")
-        elif given and self.pipeline == "translate-test":
-            parts.append(f"ner:{self.tagger}")
-        if self.pipeline == "model-transfer":
-            parts.append(f"ner:{self.tagger}")
-        else:
-            parts += [f"align:{given.get('alignment') or self.aligner}", f"proj:{self.method}"]
-        if self.back_translation:
-            parts.append("bt:markers")
-        if self.easyproject:
-            parts.append("easyproject")
+        from core.pipeline.stages import signature
+
+        parts = [f"pipeline:{self.pipeline}", f"data:{self.dataset}/{self.lang}/{self.split}",
+                 *signature(self, given)]
         if self.limit:
             parts.append(f"limit:{self.limit}")
         parts.append(f"v:{__version__}")

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
-from core.types import Span
+from core.types import MarkerIssue, Span
 
 OPEN, CLOSE = "[", "]"
 
@@ -41,13 +41,6 @@ Splitter = Callable[[str], list[str]]
 
 class Translator(Protocol):
     def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class MarkerIssue:
-    kind: str
-    detail: str
-    entity: int | None = None
 
 
 @dataclass(frozen=True)

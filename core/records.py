@@ -11,8 +11,8 @@ import json
 from typing import Any, Mapping
 
 from core.metrics import SentenceResult, evaluate_sentence
-from core.types import (Alignment, Candidate, Projection, Reason, Sentence, SentenceRecord,
-                        Span)
+from core.types import (Alignment, Candidate, MarkerIssue, Projection, Reason, Sentence,
+                        SentenceRecord, Span)
 
 OUTCOME_COLUMNS = ("exact", "boundary", "wrong_type", "missed", "spurious")
 
@@ -85,12 +85,30 @@ def record_to_dict(r: SentenceRecord) -> dict[str, Any]:
         "gold": [span_to_list(s) for s in r.gold] if r.gold is not None else None,
         "candidates": [candidate_to_dict(c) for c in r.candidates],
         "translation": r.translation, "back_translation": r.back_translation,
-        "marked_translation": r.marked_translation, "extra": dict(r.extra),
+        "marked_translation": r.marked_translation, "extra": _extra_to_dict(r),
     }
+
+
+#: The typed record fields stored inside the JSON's ``extra`` object, as every stored run (before
+#: and after they became fields) has them: the stored format is unchanged.
+TYPED_EXTRA = ("english_words", "english_entities", "marker_issues")
+
+
+def _extra_to_dict(r: SentenceRecord) -> dict[str, Any]:
+    out = {k: v for k, v in r.extra.items() if k not in TYPED_EXTRA}
+    if r.english_words is not None:
+        out["english_words"] = list(r.english_words)
+    if r.english_entities is not None:
+        out["english_entities"] = [[s.start, s.end, s.label] for s in r.english_entities]
+    if r.marker_issues is not None:
+        out["marker_issues"] = [[i.kind, i.detail] for i in r.marker_issues]
+    return out
 
 
 def record_from_dict(d: Mapping[str, Any]) -> SentenceRecord:
     gold = d.get("gold")
+    typed = {k: v for k, v in (d.get("extra") or {}).items() if k in TYPED_EXTRA}
+    extra = {k: v for k, v in (d.get("extra") or {}).items() if k not in TYPED_EXTRA}
     return SentenceRecord(
         d["id"], d["lang"], _sentence_from_dict(d["source"]), _sentence_from_dict(d["target"]),
         tuple(span_from_list(s) for s in d["source_entities"]),
@@ -100,7 +118,12 @@ def record_from_dict(d: Mapping[str, Any]) -> SentenceRecord:
         tuple(span_from_list(s) for s in gold) if gold is not None else None,
         tuple(candidate_from_dict(c) for c in d.get("candidates", [])),
         d.get("translation", ""), d.get("back_translation", ""),
-        d.get("marked_translation", ""), dict(d.get("extra", {})),
+        d.get("marked_translation", ""), extra,
+        tuple(str(w) for w in typed["english_words"]) if "english_words" in typed else None,
+        tuple(span_from_list(s) for s in typed["english_entities"])
+        if "english_entities" in typed else None,
+        tuple(MarkerIssue(str(k), str(v)) for k, v in typed["marker_issues"])
+        if "marker_issues" in typed else None,
     )
 
 

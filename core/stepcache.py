@@ -14,7 +14,7 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from core.errors import ProjectError
 
@@ -91,6 +91,22 @@ class StepCache:
             con.execute("BEGIN IMMEDIATE")
             con.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
             con.execute("COMMIT")
+
+    def memoize(self, inputs: Sequence[Any], key: Callable[[Any], str],
+                compute: Callable[[list[Any]], Sequence[Any]],
+                encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> list[Any]:
+        """``compute`` over ``inputs`` through the cache: each distinct key is computed once
+        (those not cached, in one batch), stored as ``encode(output)``; every input's output
+        is ``decode`` of its stored value, so a hit and a fresh result are the same value."""
+        keys = [key(x) for x in inputs]
+        known = self.get_many(keys)
+        todo = [k for k in dict.fromkeys(keys) if k not in known]
+        if todo:
+            first = dict(zip(keys, inputs))
+            fresh = {k: encode(out) for k, out in zip(todo, compute([first[k] for k in todo]))}
+            self.put_many(fresh.items())
+            known.update(fresh)
+        return [decode(known[k]) for k in keys]
 
     def __len__(self) -> int:
         with self._connect() as con:

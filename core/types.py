@@ -198,11 +198,27 @@ class Projection:
 
 
 @dataclass(frozen=True)
+class MarkerIssue:
+    """Something that went wrong with EasyProject markers in one translation (``kind``: e.g.
+    ``lost``, ``unbalanced_open``; ``detail``: readable; ``entity``: the source entity's index
+    when one is concerned, not stored in records)."""
+
+    kind: str
+    detail: str = ""
+    entity: int | None = None
+
+
+@dataclass(frozen=True)
 class SentenceRecord:
     """Everything about one sentence pair in one run (what the inspector shows).
 
     ``predicted`` are the target spans after projection (the labels written out), ``gold`` the
     target gold spans when known. Text fields are empty when the pipeline has no such step.
+    Back-translation (tgt2tgt) projects from B, the marked English translated back into the
+    target language: ``source`` is B, and ``english_words`` / ``english_entities`` keep the
+    English side. ``marker_issues`` are the marker problems of the marker translation
+    (EasyProject or back-translation); ``None`` when no markers were used. ``extra`` holds what
+    only some producers know (e.g. an imported run's ``reference``).
     """
 
     id: str
@@ -219,3 +235,20 @@ class SentenceRecord:
     back_translation: str = ""
     marked_translation: str = ""
     extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+    english_words: tuple[str, ...] | None = None
+    english_entities: tuple[Span, ...] | None = None
+    marker_issues: tuple[MarkerIssue, ...] | None = None
+
+
+@dataclass
+class Item:
+    """One sentence pair before a pipeline processes it: the target sentence, and the source
+    when it is known before any model runs (gold, or read from a file with its ``translation``
+    text and, possibly, its ``alignment``). ``index`` is its position in the corpus."""
+
+    index: int
+    id: str
+    target: Sentence
+    source: Sentence | None = None
+    translation: str = ""
+    alignment: Alignment | None = None

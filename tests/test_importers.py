@@ -195,7 +195,7 @@ def test_easyproject_with_and_without_entity_translations(tmp_path) -> None:
         r0, r1 = imp.records
         assert r0.target.words == ("Angela", "Merkel", "besuchte", "Paris", ".")
         assert r0.projections[0].reason == Reason.NO_CANDIDATE  # Angela Merkel lost its markers
-        assert ["lost"] == [k for k, _ in r0.extra["marker_issues"]]
+        assert ["lost"] == [i.kind for i in r0.marker_issues]
         assert r1.predicted == (Span(1, 3, "ORG"), Span(6, 7, "LOC"))
         assert r1.marked_translation.startswith("Die [ Europäische")
     path = write_imported(imp, tmp_path)
@@ -210,7 +210,7 @@ def test_easyproject_unbalanced_brackets(tmp_path) -> None:
     with pytest.raises(ProjectError, match=r"marked.txt:1: unbalanced markers"):
         import_easyproject(_f("en.conll"), bad, lang="de")
     imp = import_easyproject(_f("en.conll"), bad, lang="de", lenient=True, split="whitespace")
-    assert "unbalanced_open" in [k for k, _ in imp.records[0].extra["marker_issues"]]
+    assert "unbalanced_open" in [i.kind for i in imp.records[0].marker_issues]
 
 
 # ------------------------------------------------------------------------------ aligners

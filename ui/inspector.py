@@ -16,10 +16,10 @@ import streamlit as st
 from core.access import markdown_literal as md  # run data and URL values shown as text
 from core.errors import ProjectError
 from core.runs import RunInfo
-from core.types import SentenceRecord, Span
-from core.viz.explain import (REASON_TEXT, build_inspector_view, focus_options, reason_text,
-                              reference_name)
-from core.viz.spans import Mark, marked_text_html, outcome_color, sentences_html
+from core.types import SentenceRecord
+from core.viz.explain import (REASON_TEXT, build_inspector_view, focus_options,
+                              marker_issue_rows, reason_text, reference_name, round_trip_html)
+from core.viz.spans import marked_text_html, outcome_color
 from ui import state as S
 from ui.runs import aligner_name, filter_table, load_record, run_fields, table_options
 from ui.widgets import (focus_from_selection, focus_picker, guard, publish, seed, show_figure,
@@ -93,20 +93,10 @@ def texts(record: SentenceRecord) -> None:
         st.markdown("**Translation**")
         st.html(f"<div dir='auto'>{html.escape(record.translation)}</div>")
         shown = True
-    if extra.get("english_words"):
-        words = [str(w) for w in extra["english_words"]]
-        marks = []
-        for s in extra.get("english_entities", []):
-            try:
-                sp = Span(int(s[0]), int(s[1]), str(s[2]))
-            except (ProjectError, ValueError, TypeError, IndexError):  # malformed: skip it
-                continue
-            marks.append(Mark(sp.start, sp.end, sp.label, outcome_color(None, sp.label)))
+    if record.english_words:
         st.markdown("**Back-translation round trip** — the English source, its marker "
                     "translation B (projected from), and the target")
-        st.html(sentences_html([("English source", words, marks),
-                                ("B (back-translation)", record.source.words, []),
-                                ("target", record.target.words, [])]))
+        st.html(round_trip_html(record))
         shown = True
     if record.back_translation:
         st.markdown("**Back-translation**")
@@ -121,11 +111,10 @@ def texts(record: SentenceRecord) -> None:
         st.markdown(f"**Model outputs** ({len(outputs)}, as the tool generated them)")
         st.dataframe(pd.DataFrame({"output": [str(o) for o in outputs]}), hide_index=True)
         shown = True
-    issues = extra.get("marker_issues") or []
+    issues = marker_issue_rows(record)
     if issues:
         st.markdown("**Marker issues**")
-        st.dataframe(pd.DataFrame([{"issue": i[0], "detail": i[1] if len(i) > 1 else ""}
-                                   for i in issues]), hide_index=True)
+        st.dataframe(pd.DataFrame(issues), hide_index=True)
     elif record.marked_translation:
         st.caption("No marker issues in this sentence.")
     if not shown:

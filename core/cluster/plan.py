@@ -72,24 +72,23 @@ def check_config(cfg: RunConfig, datasets_root: Path | None) -> int:
     sentences the run covers (the dataset or input file is read)."""
     from core.models.registry import parse
     from core.pipeline import load_items, select
-    from core.projection import registry as projectors
+    from core.pipeline.stages import PROJECT, plan
+    from core.projection.registry import get_projector
 
-    # the pipeline's own test (needs_target_tagger) where the registry has it
-    needs_ner = getattr(projectors, "needs_target_tagger", None) or (
-        lambda spec: spec.partition(":")[0] in projectors.NEEDS_TARGET_NER)
-    if cfg.pipeline != "model-transfer" and not cfg.easyproject:
-        projectors.get_projector(cfg.method)
-        check_aligner(cfg.aligner)
-        if needs_ner(cfg.method) and not cfg.target_tagger:
-            raise ProjectError(f"method {cfg.method!r} needs target-language NER spans",
-                               setting="target_tagger", hint="e.g. target_tagger = 'spacy:fr'")
-    if (cfg.pipeline in ("translate-test", "translate-train") and not cfg.input) \
-            or cfg.back_translation or cfg.easyproject:
-        parse(cfg.translator, "translator")
-    if cfg.pipeline in ("translate-test", "model-transfer"):
-        parse(cfg.tagger, "tagger")
-    if cfg.target_tagger:
-        parse(cfg.target_tagger, "tagger")
+    stages = plan(cfg)  # the components and the method the run's stages use
+    if stages.has(PROJECT):
+        get_projector(cfg.method)
+    for name in stages.needs:
+        spec = getattr(cfg, name)
+        if not spec:
+            raise ProjectError(f"the {stages.name} pipeline with method {cfg.method!r} needs "
+                               f"{name}", setting=name,
+                               hint="e.g. target_tagger = 'spacy:fr'"
+                               if name == "target_tagger" else f"set {name}")
+        if name == "aligner":
+            check_aligner(spec)
+        else:
+            parse(spec, "translator" if name == "translator" else "tagger")
     if cfg.output and not Path(cfg.output).resolve().parent.is_dir():
         raise ProjectError("the output file's directory does not exist", path=cfg.output,
                            setting="output")

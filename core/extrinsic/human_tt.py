@@ -79,7 +79,7 @@ def run_human_tt(lang: str, runs_root: str | Path, *, tagger: str, aligner: str 
     from core.config import RunConfig
     from core.models.registry import load_tagger
     from core.paths import cache_dir
-    from core.pipeline import (CachedTagger, Components, _input_checksums, build_components,
+    from core.pipeline import (CachedTagger, Components, build_components, input_checksums,
                                process_into_run, read_pretranslated)
     from core.runs import run_dir
     from core.text import split_words
@@ -134,7 +134,7 @@ def run_human_tt(lang: str, runs_root: str | Path, *, tagger: str, aligner: str 
                 comp.aligner = given_aligner
             p, _ = process_into_run(
                 cfg, items, comp, runs_root, run_id, progress=progress, started=t0,
-                manifest={"inputs": _input_checksums(cfg, datasets_root),
+                manifest={"inputs": input_checksums(cfg, datasets_root),
                           "human_translate_test": {
                               "translations": f"mafand_mt {MAFAND_PAIR[lang]} (human)",
                               "matched": len(matched), "test_sentences":

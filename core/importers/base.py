@@ -295,7 +295,7 @@ def imported_metrics(imp: Imported) -> dict[str, Any]:
     gold = imp.reference == "gold" and bool(results)
     scores = aggregate(results, proj=proj).to_dict() if gold else empty
     reasons = collections.Counter(p.reason.value for x in records for p in x.projections)
-    issues = collections.Counter(i[0] for x in records for i in x.extra.get("marker_issues", []))
+    issues = collections.Counter(i.kind for x in records for i in x.marker_issues or ())
     out = {
         **scores,
         "evaluated": gold,
@@ -327,7 +327,7 @@ def write_imported(imp: Imported, runs_root: str | Path, *, run_id: str | None =
     An existing run with that id is an error (runs are never modified); two writers of one id
     are refused by a lock; the directory appears complete or not at all.
     """
-    from core.pipeline import _git_commit
+    from core.pipeline.provenance import git_commit
     from core.runs import remove_stale_temps, run_dir, write_run
 
     if not imp.records:
@@ -350,7 +350,7 @@ def write_imported(imp: Imported, runs_root: str | Path, *, run_id: str | None =
         "inputs": {g.name: g.sha256 for g in imp.given},
         "reference": {"kind": imp.reference, "run": imp.silver_run} if imp.reference else None,
         "components": {},
-        "code": {"version": __version__, "git": _git_commit(),
+        "code": {"version": __version__, "git": git_commit(),
                  "python": platform.python_version()},
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "counts": {"sentences": len(imp.records)},

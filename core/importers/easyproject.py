@@ -141,16 +141,16 @@ def import_easyproject(source: str | Path, translations: str | Path, *, lang: st
                                line=line_of(gold_lines, block_of(g.id)),
                                hint="the gold file must hold the translation's words; try "
                                     "split='whitespace'")
-        issues = [[i.kind, i.detail] for i in res.issues]
+        issues = tuple(MarkerIssue(i.kind, i.detail) for i in res.issues)
         n_issues += len(issues)
-        extra: dict[str, Any] = {"marker_issues": issues, "matching": how}
         records.append(SentenceRecord(
             sid, lang, Sentence(sid, source_lang, s.words, s.labels),
             Sentence(sid, lang, tuple(res.words), g.labels if g is not None else None), ents,
             Alignment.of([]), projections, tuple(sorted(sp for p in projections
                                                         for sp in p.targets)),
             tuple(tags_to_spans(g.labels)) if g is not None else None,
-            translation=" ".join(res.words), marked_translation=text, extra=extra))
+            translation=" ".join(res.words), marked_translation=text,
+            extra={"matching": how}, marker_issues=issues))
     return Imported("easyproject", TOOL, records, given, lang, source_lang,
                     dataset or stem or "imported", aligner=None,
                     method=f"easyproject:{Path(shown['translations']).stem}",

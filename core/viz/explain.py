@@ -360,6 +360,23 @@ def record_legend(record: SentenceRecord) -> str:
 # ------------------------------------------------------------------------------ focus
 
 
+def round_trip_html(record: SentenceRecord) -> str:
+    """The back-translation round trip (English source with its entities, B, target) as
+    escaped HTML; empty when the record has no English side."""
+    if not record.english_words:
+        return ""
+    marks = [Mark(s.start, s.end, s.label, outcome_color(None, s.label))
+             for s in record.english_entities or ()]
+    return sentences_html([("English source", list(record.english_words), marks),
+                           ("B (back-translation)", record.source.words, []),
+                           ("target", record.target.words, [])])
+
+
+def marker_issue_rows(record: SentenceRecord) -> list[dict[str, str]]:
+    """One row per marker issue of the record (EasyProject or back-translation markers)."""
+    return [{"issue": i.kind, "detail": i.detail} for i in record.marker_issues or ()]
+
+
 def focus_options(record: SentenceRecord) -> dict[str, str]:
     """Focus key -> label: ``""`` nothing, ``e<k>`` source entity, ``g<k>`` gold target
     entity, ``s<i>`` source word, ``t<j>`` target word."""

@@ -17,6 +17,7 @@ Commands::
     datasets list   the dataset registry
     datasets check  which registered files are present, with checksums
     train-ner       fine-tune a token-classification NER model on CoNLL files (resumable)
+    train-aligner   fine-tune an alignment adapter on parallel text (self-training, resumable)
     extrinsic       training on projection (run), MAFAND leakage counts, human translate-test
 
 Errors a user can fix print one line ``error: ...`` and exit with status 2.
@@ -361,6 +362,34 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_aligner(args: argparse.Namespace) -> int:
+    from core.train.aligner import AlignTrainConfig, train
+
+    keys = AlignTrainConfig.__dataclass_fields__
+    cfg = AlignTrainConfig(**{k: v for k, v in vars(args).items()
+                              if k in keys and v is not None and k != "sizes"})
+    cfg.sizes = dict(_settings_pairs(args.size or []))
+    report = train(cfg)
+    dev = report.get("dev", {})
+    print(f"{Path(cfg.out) / 'model'}  pairs={report['train_pairs']}  steps={report['steps']}  "
+          f"loss={report['loss'][0]['loss']}->{report['loss'][-1]['loss']}  "
+          f"dev_before={dev.get('before', {}).get('mean')}  "
+          f"dev_after={dev.get('after', {}).get('mean')}  minutes={report['train_minutes']}")
+    return 0
+
+
+def _settings_pairs(items: Sequence[str]) -> list[tuple[str, int]]:
+    out = []
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not value.strip().isdigit():
+            raise ProjectError(f"bad --size {item!r}: expected name=count", setting="--size",
+                               hint="names: deepl_per_lang, mafand_per_pair, menyo, "
+                                    "synthetic_pt, dev_per_lang, max_words")
+        out.append((key.strip(), int(value)))
+    return out
+
+
 def cmd_extrinsic(args: argparse.Namespace) -> int:
     from core.extrinsic.leakage import MAFAND_PAIR
 
@@ -518,6 +547,22 @@ def build_parser() -> argparse.ArgumentParser:
         tn.add_argument(f"--{name}", type=typ)
     tn.add_argument("--lora-targets", choices=("all", "attn"))
     tn.set_defaults(func=cmd_train_ner)
+
+    ta = sub.add_parser("train-aligner", help="fine-tune an alignment adapter on parallel text "
+                                              "(resumes from its last checkpoint)")
+    ta.add_argument("--out", required=True, help="output directory (checkpoint, model/)")
+    ta.add_argument("--encoder", help="me5-small (default) or a Hub id / local directory")
+    ta.add_argument("--pairs", help="JSONL pairs instead of the offline sources")
+    ta.add_argument("--size", action="append", metavar="NAME=COUNT",
+                    help="sample sizes (core/train/parallel.py Sizes), e.g. menyo=400")
+    ta.add_argument("--datasets", help="datasets root (default $PROJ_DATASETS)")
+    ta.add_argument("--objective", choices=("prob", "logprob"))
+    for name, typ in (("layer", int), ("epochs", float), ("batch-size", int), ("lr", float),
+                      ("lora-r", int), ("lora-alpha", int), ("max-subwords", int),
+                      ("seed", int), ("save-steps", int), ("max-steps", int),
+                      ("threads", int), ("threshold", float)):
+        ta.add_argument(f"--{name}", type=typ)
+    ta.set_defaults(func=cmd_train_aligner)
 
     ex = sub.add_parser("extrinsic", help="training on projection, leakage check, human "
                                           "translate-test (docs/pipelines.md)")

@@ -51,12 +51,13 @@ def model_dir(name: str) -> Path:
                             "written by `python -m core train-ner` (its model/ folder)")
 
 
-def verify(directory: Path) -> str:
-    """Check ``SHA256SUMS``; returns a short hash of it (part of the tagger's signature)."""
+def verify(directory: Path, what: str = "NER model") -> str:
+    """Check ``SHA256SUMS``; returns a short hash of it (part of the model's signature)."""
     sums = directory / SUMS_FILE
     if not sums.is_file():
-        raise ProjectError("the NER model has no SHA256SUMS file", path=directory,
-                           hint="re-export it with `python -m core train-ner`")
+        raise ProjectError(f"the {what} has no SHA256SUMS file", path=directory,
+                           hint="re-export it with `python -m core train-ner` or "
+                                "`train-aligner`")
     text = sums.read_text(encoding="utf-8")
     for line in filter(None, text.splitlines()):
         want, _, name = line.partition("  ")
@@ -67,9 +68,9 @@ def verify(directory: Path) -> str:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     h.update(block)
         except OSError as exc:
-            raise ProjectError(f"NER model file missing ({exc.strerror})", path=path) from exc
+            raise ProjectError(f"{what} file missing ({exc.strerror})", path=path) from exc
         if h.hexdigest() != want.strip():
-            raise ProjectError("NER model file does not match its SHA256SUMS entry", path=path,
+            raise ProjectError(f"{what} file does not match its SHA256SUMS entry", path=path,
                                hint="restore it (git checkout) or retrain the model")
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

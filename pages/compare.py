@@ -29,17 +29,16 @@ def main() -> None:
         return
     notes: list[str] = []
     infos = pick_runs(runs, notes)
-    url: dict[str, str | None] = {S.QP_RUNS: ",".join(i.run_id for i in infos) or None}
+    url = {S.QP_RUNS: [i.run_id for i in infos]}  # the rest of the URL is the widgets' state
     if len(infos) < 2:
         st.info("Pick at least two runs.")
-        publish(PAGE, url)
+        publish(PAGE, S.COMPARE_URL, {**url, S.QP_SID: None})
         return
     names = run_names(infos)
     aligns = [load_alignments(i) for i in infos]
     corpus_stats(infos, names, aligns)
     sid = ranking(infos, names, aligns, notes)
-    url.update({S.QP_SID: sid, S.QP_RANK: None if st.session_state.get(S.CMP_RANK) ==
-                "disagreement" else st.session_state.get(S.CMP_RANK)})
+    url[S.QP_SID] = sid
     if sid is not None:
         records = [load_record(i, sid) for i in infos]
         if any(r is None for r in records):
@@ -49,10 +48,10 @@ def main() -> None:
             st.page_link("pages/inspector.py", label="Open in the inspector (run A)",
                          icon=":material/search:",
                          query_params={S.QP_RUN: infos[0].run_id, S.QP_SID: sid})
-            url.update(sentence_view([r for r in records if r is not None], names, notes))
+            sentence_view([r for r in records if r is not None], names, notes)
     for n in filter(None, notes):
         st.warning(n, icon=":material/link_off:")
-    publish(PAGE, url)
+    publish(PAGE, S.COMPARE_URL, url)
 
 
 with guard("the compare page"):

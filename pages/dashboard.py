@@ -13,21 +13,28 @@ import streamlit as st
 
 from core.viz import benchmark as bench
 from ui import dashboard as ui
+from ui import state as S
 from ui.runs import configured_roots
-from ui.widgets import guard
-from ui.dashboard import SCORES, table_tab, per_language_tab, runs_tab, resource_tab
+from ui.widgets import guard, publish, sync
+from ui.dashboard import table_tab, per_language_tab, runs_tab, resource_tab
+
+PAGE = "dashboard"
 
 
 def pick_benchmark(df) -> str:
+    """The benchmark (``?benchmark=``; first: the one with most of our runs) and the score."""
     names = bench.benchmarks(df)
-    wanted = st.query_params.get(ui.QP_BENCHMARK)
-    if ui.BENCHMARK not in st.session_state or st.session_state[ui.BENCHMARK] not in names:
-        st.session_state[ui.BENCHMARK] = wanted if wanted in names else names[0]
+    notes: list[str] = []
+    sync(PAGE, S.DASHBOARD_URL, {S.QP_BENCHMARK: names}, notes)
+    if st.session_state.get(S.DASH_BENCHMARK) not in names:
+        st.session_state[S.DASH_BENCHMARK] = names[0]
+    for n in notes:
+        st.warning(n, icon=":material/link_off:")
     c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-    choice = c1.segmented_control("Benchmark", names, key=ui.BENCHMARK, required=True) \
+    choice = c1.segmented_control("Benchmark", names, key=S.DASH_BENCHMARK, required=True) \
         or names[0]
-    c2.selectbox("Score", list(SCORES), format_func=SCORES.get, key=ui.VALUE)
-    st.query_params[ui.QP_BENCHMARK] = choice
+    c2.selectbox("Score", list(S.SCORES), format_func=S.SCORES.get, key=S.DASH_VALUE)
+    publish(PAGE, S.DASHBOARD_URL, {S.QP_BENCHMARK: choice})
     return choice
 
 
@@ -38,9 +45,9 @@ def pick_pipeline(sub):
                        key=lambda p: (-int((sub["pipeline"] == p).sum()), p))
     if len(pipelines) < 2:
         return sub
-    if st.session_state.get(ui.PIPELINE) not in pipelines:
-        st.session_state[ui.PIPELINE] = pipelines[0]
-    choice = st.segmented_control("Pipeline", pipelines, key=ui.PIPELINE, required=True,
+    if st.session_state.get(S.DASH_PIPELINE) not in pipelines:
+        st.session_state[S.DASH_PIPELINE] = pipelines[0]
+    choice = st.segmented_control("Pipeline", pipelines, key=S.DASH_PIPELINE, required=True,
                                   help="This benchmark holds runs of several pipelines; "
                                        "the table shows one at a time.") or pipelines[0]
     return sub[sub["pipeline"].isin([choice, "model-transfer"])]
@@ -59,12 +66,12 @@ def main() -> None:
                 "). Create one with `python -m core run --set dataset=demo --set lang=pt`.")
         return
     name = pick_benchmark(df)
-    value = st.session_state.get(ui.VALUE, "f1")
+    value = st.session_state.get(S.DASH_VALUE, "f1")
     sub = pick_pipeline(df[df["benchmark"] == name])
     # lazy tabs: only the open tab's content is computed and sent (a benchmark switch redraws
     # one view, not five)
     tabs = st.tabs(["Paper table", "Ours vs paper per language", "By resource level",
-                    "Coverage", "All runs of a family"], key=ui.TAB, on_change="rerun")
+                    "Coverage", "All runs of a family"], key=S.DASH_TAB, on_change="rerun")
     views = [lambda: table_tab(sub, value, name), lambda: per_language_tab(sub, value),
              lambda: resource_tab(sub, value),
              lambda: st.dataframe(bench.coverage(sub), hide_index=True, width="stretch",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui import state as S
 from ui import ensure_router
 from ui.runs import all_runs, configured_roots, inspectable, run_fields
 from ui.widgets import guard, no_runs_message
@@ -77,7 +78,7 @@ def main() -> None:
     df = pd.DataFrame(rows)
     st.caption("Runs you can open in the inspector — select a row to get a link.")
     event = st.dataframe(
-        df, hide_index=True, key="home_runs", on_select="rerun", selection_mode="single-row",
+        df, hide_index=True, key=S.HOME_RUNS, on_select="rerun", selection_mode="single-row",
         height=min(400, 38 + 35 * len(df)),
         column_config={"F1": st.column_config.NumberColumn("F1", format="%.3f"),
                        "proj_ratio": st.column_config.NumberColumn("proj_ratio",

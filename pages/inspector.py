@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.access import markdown_literal as md  # run data and URL values shown as text
 from core.runs import RunInfo
 from ui import ensure_router
 from ui import state as S
 from ui.inspector import provenance, sentence_view
 from ui.runs import (aligner_name, all_runs, find_run, inspectable, load_table, run_fields,
                      run_label, siblings)
-from ui.widgets import guard, no_runs_message, publish, seed, url_update
+from ui.widgets import guard, no_runs_message, publish, sync
 from ui.inspector import pick_sentence
 
 PAGE = "inspector"
@@ -29,18 +28,14 @@ def _set_run_from_aligner(sibs: dict[str, str]) -> None:
 
 def pick_run(runs: list[RunInfo], notes: list[str]) -> RunInfo:
     ids = [r.run_id for r in runs]
-    notes.append(seed(PAGE, S.QP_RUN, S.INSP_RUN, options=ids) or "")
+    sync(PAGE, S.INSPECTOR_URL, {S.QP_RUN: ids}, notes)
     if st.session_state.get(S.INSP_RUN) not in ids:
         st.session_state[S.INSP_RUN] = ids[0]
     current = find_run(st.session_state[S.INSP_RUN], runs)
     assert current is not None
-    raw = url_update(PAGE, S.QP_ALIGNER)
     sibs = {aligner_name(r): r.run_id for r in siblings(current, runs)}
-    if raw is not None:
-        if raw in sibs:
-            st.session_state[S.INSP_RUN] = sibs[raw]
-        else:
-            notes.append(f"Aligner {md(raw)} from the URL has no run like this one.")
+    if sync(PAGE, S.INSPECTOR_URL, {S.QP_ALIGNER: list(sibs)}, notes):
+        st.session_state[S.INSP_RUN] = sibs[st.session_state[S.INSP_ALIGNER]]
     labels = {r.run_id: run_label(r) for r in runs}
     c1, c2 = st.columns([3, 1])
     run_id = c1.selectbox("Run", ids, key=S.INSP_RUN, format_func=labels.__getitem__,
@@ -63,7 +58,7 @@ def main() -> None:
     if not runs:
         no_runs_message()
         return
-    notes: list[str] = []
+    notes: list[str] = []  # URL values that could not be used, shown as warnings
     info = pick_run(runs, notes)
     st.code(info.summary.signature or "(this run records no signature)", language=None,
             wrap_lines=True)  # the run's identity: copy it with the button on the right
@@ -75,18 +70,12 @@ def main() -> None:
     lang, options = pick_sentence(df, notes)
     for n in filter(None, notes):
         st.warning(n, icon=":material/link_off:")
-    state = {S.QP_RUN: info.run_id, S.QP_ALIGNER: aligner_name(info)
-             if run_fields(info).get("aligner") else None, S.QP_LANG: lang,
-             S.QP_CATEGORY: st.session_state.get(S.INSP_CATEGORY),
-             S.QP_TYPE: st.session_state.get(S.INSP_TYPE),
-             S.QP_REASON: st.session_state.get(S.INSP_REASON),
-             S.QP_QUERY: st.session_state.get(S.INSP_QUERY),
-             S.QP_SORT: None if st.session_state.get(S.INSP_SORT) == "worst"
-             else st.session_state.get(S.INSP_SORT)}
+    url = {S.QP_RUN: info.run_id, S.QP_LANG: lang,
+           S.QP_ALIGNER: aligner_name(info) if run_fields(info).get("aligner") else None}
     if not options:
-        publish(PAGE, state)
+        publish(PAGE, S.INSPECTOR_URL, url)
         return
-    sentence_view(info, siblings(info, runs), df, options, state)
+    sentence_view(info, siblings(info, runs), df, options, url)
 
 
 with guard("the inspector"):

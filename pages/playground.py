@@ -14,6 +14,7 @@ import streamlit as st
 from core.projection.registry import NEEDS_TARGET_NER, describe
 from core.types import SentenceRecord
 from core.userdata import Marked, project_sentence
+from ui import state as S
 from ui import playground as pg
 from ui.access import policy
 from ui.widgets import guard
@@ -28,11 +29,11 @@ METHODS = {name: desc for name, desc in describe() if name not in NEEDS_TARGET_N
 def pickers(lang: str) -> tuple[list[str], list[str]]:
     c1, c2 = st.columns(2)
     choices = pg.aligner_choices(lang)
-    if any(a not in choices for a in st.session_state.get(pg.ALIGNERS, [])):
-        st.session_state[pg.ALIGNERS] = [a for a in st.session_state[pg.ALIGNERS]
+    if any(a not in choices for a in st.session_state.get(S.PG_ALIGNERS, [])):
+        st.session_state[S.PG_ALIGNERS] = [a for a in st.session_state[S.PG_ALIGNERS]
                                          if a in choices]
     aligners = c1.multiselect(
-        "Aligners (up to 4)", choices, key=pg.ALIGNERS, max_selections=4,
+        "Aligners (up to 4)", choices, key=S.PG_ALIGNERS, max_selections=4,
         help="Offline only. me5-small = multilingual-e5-small embeddings with SimAlign-style "
              "extraction; eflomal (priors mode) appears for languages with a training corpus.")
     if pg.EFLOMAL_PRIORS not in choices:
@@ -40,7 +41,7 @@ def pickers(lang: str) -> tuple[list[str], list[str]]:
                    "parallel text, and none is available for this language (corpora exist "
                    "for de, es, it, nl and the MAFAND/MENYO African languages). The "
                    "me5-small aligners need no training corpus.")
-    methods = c2.multiselect("Projection methods", list(METHODS), key=pg.METHODS,
+    methods = c2.multiselect("Projection methods", list(METHODS), key=S.PG_METHODS,
                              help="\n".join(f"- **{k}**: {v}" for k, v in METHODS.items()))
     c2.caption("NER-candidate methods need a target-language NER model and are not offered.")
     return aligners, methods
@@ -66,14 +67,14 @@ def main() -> None:
                "projection methods, and watch the projection. Only offline models run here; "
                "model calls wait their turn in the server's work queue."
                + (" Read-only demo: nothing is written." if policy().read_only else ""))
-    st.session_state.setdefault(pg.SOURCE, EXAMPLE_SOURCE)
-    st.session_state.setdefault(pg.TARGET, EXAMPLE_TARGET)
-    st.session_state.setdefault(pg.LANG, "pt")
-    st.session_state.setdefault(pg.ALIGNERS, [pg.ME5[0]])
-    st.session_state.setdefault(pg.METHODS, ["heuristic"])
+    st.session_state.setdefault(S.PG_SOURCE, EXAMPLE_SOURCE)
+    st.session_state.setdefault(S.PG_TARGET, EXAMPLE_TARGET)
+    st.session_state.setdefault(S.PG_LANG, "pt")
+    st.session_state.setdefault(S.PG_ALIGNERS, [pg.ME5[0]])
+    st.session_state.setdefault(S.PG_METHODS, ["heuristic"])
     source: Marked | None = None
     target: Marked | None = None
-    origin, lang = "markup", str(st.session_state.get(pg.LANG, "pt"))
+    origin, lang = "markup", str(st.session_state.get(S.PG_LANG, "pt"))
     left, right = st.columns(2)
     with left:
         with guard("the English sentence"):

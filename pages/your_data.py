@@ -17,8 +17,8 @@ from core.projection.registry import NEEDS_TARGET_NER, describe
 from core.userdata import EXTERNAL, UserData
 from core.viz.colors import TYPE_COLORS
 from core.viz.spans import Mark, sentences_html
+from ui import state as S
 from ui import playground as pg
-from ui import upload as ud
 from ui import your_data as yd
 from ui.access import policy
 from ui.widgets import guard
@@ -51,20 +51,20 @@ def run_choices(data: UserData, lang: str) -> tuple[list[str], list[str]]:
     choices = ([EXTERNAL] if data.alignments is not None else []) + \
         pg.aligner_choices(lang, corpus=True)
     default = [EXTERNAL] if data.alignments is not None else [pg.ME5[0]]
-    current = st.session_state.get(ud.ALIGNERS)
+    current = st.session_state.get(S.UD_ALIGNERS)
     # follow the default (e.g. an alignment file was added) unless the user chose otherwise
     if current is None or any(a not in choices for a in current) or (
-            current == st.session_state.get(ud.ALIGNERS_DEFAULT) and current != default):
-        st.session_state[ud.ALIGNERS] = default
-    st.session_state[ud.ALIGNERS_DEFAULT] = default
-    st.session_state.setdefault(ud.METHODS, ["heuristic"])
+            current == st.session_state.get(S.UD_ALIGNERS_DEFAULT) and current != default):
+        st.session_state[S.UD_ALIGNERS] = default
+    st.session_state[S.UD_ALIGNERS_DEFAULT] = default
+    st.session_state.setdefault(S.UD_METHODS, ["heuristic"])
     c1, c2 = st.columns(2)
     aligners = c1.multiselect(
-        "Aligners", choices, key=ud.ALIGNERS,
+        "Aligners", choices, key=S.UD_ALIGNERS,
         format_func=lambda a: "external (uploaded Pharaoh)" if a == EXTERNAL else a,
         help="external = your uploaded links; me5-small = offline multilingual-e5-small "
              "embeddings; eflomal (priors) only for languages with a training corpus")
-    methods = c2.multiselect("Projection methods", list(METHODS), key=ud.METHODS,
+    methods = c2.multiselect("Projection methods", list(METHODS), key=S.UD_METHODS,
                              help="\n".join(f"- **{k}**: {v}" for k, v in METHODS.items()))
     return aligners, methods
 
@@ -77,7 +77,7 @@ def main() -> None:
     st.caption("Project the entities of your own English CoNLL file onto your translations, "
                f"then inspect every sentence. {where} Runs wait their turn in the server's "
                "work queue.")
-    if st.radio("What do you have?", ["project", "imported"], horizontal=True, key="ud_have",
+    if st.radio("What do you have?", ["project", "imported"], horizontal=True, key=S.UD_HAVE,
                 format_func={"project": "English labels to project",
                              "imported": "I already have projections"}.get) == "imported":
         from ui.imports import render_import_mode  # other tools' outputs (docs/formats.md)
@@ -93,7 +93,7 @@ def main() -> None:
             ready = bool(aligners and methods and data.n_entities)
             n = len(aligners) * len(methods)
             if st.button(f"Run {n} projection{'s' if n != 1 else ''}", type="primary",
-                         disabled=not ready, key="ud_run", icon=":material/play_arrow:"):
+                         disabled=not ready, key=S.UD_RUN, icon=":material/play_arrow:"):
                 yd.submit(data, lang, aligners, methods)
     with yd.shown_errors("your runs"):
         yd.wait_pending()

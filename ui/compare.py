@@ -14,8 +14,7 @@ from core.viz.explain import build_inspector_view, focus_options, record_marks
 from core.viz.spans import legend_html, sentences_html
 from ui import state as S
 from ui.runs import aligner_name, comparison_sets, find_run, load_table, run_fields, run_label
-from ui.widgets import (focus_from_selection, focus_picker, seed, show_figure, split_list,
-                        view_picker)
+from ui.widgets import focus_from_selection, focus_picker, show_figure, sync, view_picker
 
 PAGE = "compare"
 LETTERS = "ABCD"
@@ -57,7 +56,7 @@ def pick_runs(runs: list[RunInfo], notes: list[str]) -> list[RunInfo]:
     ids = [r.run_id for r in runs]
     labels = {r.run_id: run_label(r) for r in runs}
     sets = {s.label: s.run_ids for s in comparison_sets(runs)}
-    notes.append(seed(PAGE, S.QP_RUNS, S.CMP_RUNS, options=ids, parse=split_list) or "")
+    sync(PAGE, S.COMPARE_URL, {S.QP_RUNS: ids}, notes)
     if not st.session_state.get(S.CMP_RUNS):
         st.session_state[S.CMP_RUNS] = list(next(iter(sets.values()), ids[:2]))
     current = tuple(st.session_state[S.CMP_RUNS])
@@ -123,9 +122,8 @@ def ranking(infos: list[RunInfo], names: list[str], aligns: list[dict], notes: l
         st.info("These runs share no sentence id, so there is nothing to compare. Pick runs "
                 "over the same sentences (same dataset and language).")
         return None
-    notes.append(seed(PAGE, S.QP_RANK, S.CMP_RANK, options=list(S.RANKS)) or "")
-    if S.CMP_RANK not in st.session_state:
-        st.session_state[S.CMP_RANK] = "disagreement"
+    sync(PAGE, S.COMPARE_URL, {S.QP_RANK: None, S.QP_SID: [str(r["id"]) for r in rows]},
+         notes)
     rank = st.radio("Rank by", list(S.RANKS), key=S.CMP_RANK, horizontal=True,
                     format_func=S.RANKS.__getitem__)
     df = pd.DataFrame(rows)
@@ -141,24 +139,21 @@ def ranking(infos: list[RunInfo], names: list[str], aligns: list[dict], notes: l
                  selection_mode="single-row", height=min(250, 38 + 35 * len(df)),
                  column_config={c: st.column_config.NumberColumn(c, format="%.2f")
                                 for c in df.columns if c.startswith("f1") or c == "disagreement"})
-    notes.append(seed(PAGE, S.QP_SID, S.CMP_SID, options=ids) or "")
     if st.session_state.get(S.CMP_SID) not in ids:
         st.session_state[S.CMP_SID] = ids[0]
     return st.selectbox("Sentence", ids, key=S.CMP_SID)
 
 
-def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[str]
-                  ) -> dict[str, str | None]:
+def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[str]) -> None:
     first = records[0]
     same = all(r.source.words == first.source.words and r.target.words == first.target.words
                for r in records)
+    options = focus_options(first)
+    sync(PAGE, S.COMPARE_URL, {S.QP_VIEW: None, S.QP_FOCUS: list(options)}, notes)
     c1, c2 = st.columns(2)
     with c1:
-        notes.append(seed(PAGE, S.QP_VIEW, S.CMP_VIEW, options=list(S.VIEWS)) or "")
         layout = view_picker(S.CMP_VIEW)
-    options = focus_options(first)
     with c2:
-        notes.append(seed(PAGE, S.QP_FOCUS, S.CMP_FOCUS, options=list(options)) or "")
         focus = focus_picker(S.CMP_FOCUS, options)
     marks = [record_marks(r) for r in records]
     neutral = record_marks(first, neutral=True)
@@ -186,4 +181,3 @@ def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[s
             st.markdown(f"**{md(name)}**")
             st.html(view.html)
             show_figure(view.figure, f"{S.CMP_FIGURE}_{name[0]}")
-    return {S.QP_VIEW: None if layout == "auto" else layout, S.QP_FOCUS: focus or None}

@@ -22,22 +22,8 @@ from core.runs import MANIFEST, METRICS as METRICS_FILE, scan_runs
 from core.viz.dashboard import runs_frame
 from core.viz import benchmark as bench
 from core.viz import dashboard as viz
+from ui import state as S
 
-# -- session-state keys (prefix dash_) ------------------------------------------------------
-BENCHMARK = "dash_benchmark"
-VALUE = "dash_value"
-FAMILIES = "dash_families"
-LEVELS = "dash_levels"
-ONLY_OURS = "dash_only_ours"
-FAMILY = "dash_family"
-PIPELINE = "dash_pipeline"
-TAB = "dash_tab"
-DUMBBELL = "dash_dumbbell"
-DIFF = "dash_diff"
-BASELINE = "dash_baseline"
-HEATMAP = "dash_heatmap"
-CELL = "dash_cell"
-QP_BENCHMARK = "benchmark"
 
 
 def fingerprint(roots: Sequence[str | Path]) -> str:
@@ -140,14 +126,11 @@ def column_help(table: pd.DataFrame) -> dict:
 
 
 INSPECTOR = "pages/inspector.py"
-#: the scores a person can choose
-SCORES = {"f1": "F1", "precision": "precision", "recall": "recall",
-           "proj_ratio": "projection ratio"}
 
 
 def open_inspector(run_id: str, lang: str) -> None:
     try:
-        st.switch_page(INSPECTOR, query_params={"run": run_id, "lang": lang})
+        st.switch_page(INSPECTOR, query_params={S.QP_RUN: run_id, S.QP_LANG: lang})
     except st.errors.StreamlitAPIException as exc:  # page not registered in app.py
         st.error(f"Cannot open the inspector: {exc}")
 
@@ -180,10 +163,10 @@ def data_note(sub) -> None:
 def table_tab(sub, value: str, name: str) -> None:
     fams = bench.families_of(sub)
     c1, c2, c3 = st.columns([4, 3, 2], vertical_alignment="bottom")
-    chosen = c1.multiselect("Families", fams, key=FAMILIES, placeholder="all") or fams
+    chosen = c1.multiselect("Families", fams, key=S.DASH_FAMILIES, placeholder="all") or fams
     levels = [x for x in bench.LEVEL_NAMES.values()]
-    lv = c2.multiselect("Resource levels", levels, key=LEVELS, placeholder="all") or levels
-    only = c3.toggle("Only languages with ours", key=ONLY_OURS)
+    lv = c2.multiselect("Resource levels", levels, key=S.DASH_LEVELS, placeholder="all") or levels
+    only = c3.toggle("Only languages with ours", key=S.DASH_ONLY_OURS)
     table = paper_table(sub, value, chosen)
     if table.empty:
         st.info("No scores for this choice.")
@@ -203,17 +186,17 @@ def table_tab(sub, value: str, name: str) -> None:
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("CSV", table.drop(columns=["row"]).to_csv(index=False).encode(),
                        f"{slug}-{value}.csv", "text/csv", icon=":material/download:")
-    c2.download_button("LaTeX", bench.to_latex(table, caption=f"{name}: {SCORES[value]} ×100"),
+    c2.download_button("LaTeX", bench.to_latex(table, caption=f"{name}: {S.SCORES[value]} ×100"),
                        f"{slug}-{value}.tex", "text/plain", icon=":material/download:")
 
 
 def per_language_tab(sub, value: str) -> None:
     fams = bench.families_of(sub)
     default = bench.default_family(sub)
-    if st.session_state.get(FAMILY) not in fams:
-        st.session_state[FAMILY] = default
-    fam = st.selectbox("Family", fams, key=FAMILY)
-    event = st.plotly_chart(bench.dumbbell_figure(sub, fam, value=value), key=DUMBBELL,
+    if st.session_state.get(S.DASH_FAMILY) not in fams:
+        st.session_state[S.DASH_FAMILY] = default
+    fam = st.selectbox("Family", fams, key=S.DASH_FAMILY)
+    event = st.plotly_chart(bench.dumbbell_figure(sub, fam, value=value), key=S.DASH_DUMBBELL,
                             on_select="rerun", selection_mode="points", width="stretch",
                             config={"displayModeBar": False})
     clicked(event)
@@ -223,9 +206,9 @@ def per_language_tab(sub, value: str) -> None:
 def runs_tab(sub, value: str) -> None:
     """Every run of one family: heatmap (click a cell), types, outcomes and reasons."""
     fams = bench.families_of(sub)
-    fam = st.selectbox("Family", fams, key=f"{FAMILY}_runs")
+    fam = st.selectbox("Family", fams, key=f"{S.DASH_FAMILY}_runs")
     runs = sub[sub["method_family"] == fam]
-    event = st.plotly_chart(viz.heatmap_figure(runs, value=value), key=HEATMAP,
+    event = st.plotly_chart(viz.heatmap_figure(runs, value=value), key=S.DASH_HEATMAP,
                             on_select="rerun", selection_mode="points", width="stretch",
                             config={"displayModeBar": False})
     clicked(event)
@@ -234,8 +217,8 @@ def runs_tab(sub, value: str) -> None:
         names = {r.run_id: f"{r.lang} {r.lang_name} · {r.label}" for r in cells.itertuples()}
         langs = dict(zip(cells["run_id"], cells["lang"]))
         c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-        pick = c1.selectbox("Or pick a run", list(names), format_func=names.get, key=CELL)
-        if c2.button("Open in inspector", key="dash_open", icon=":material/search:"):
+        pick = c1.selectbox("Or pick a run", list(names), format_func=names.get, key=S.DASH_CELL)
+        if c2.button("Open in inspector", key=S.DASH_OPEN, icon=":material/search:"):
             open_inspector(pick, langs[pick])
     for key, fig in viz.dashboard_figures(runs).items():
         if key != "heatmap":
@@ -244,6 +227,6 @@ def runs_tab(sub, value: str) -> None:
 
 
 def resource_tab(sub, value: str) -> None:
-    st.plotly_chart(bench.family_bars(sub, value=value), width="stretch", key="dash_bars",
+    st.plotly_chart(bench.family_bars(sub, value=value), width="stretch", key=S.DASH_BARS,
                     config={"displayModeBar": False})
     st.caption("Resource levels are approximate (after Joshi et al. 2020).")

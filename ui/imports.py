@@ -14,16 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from ui import state as S
 
 from core.errors import ProjectError
 from core.importers import FORMATS, write_imported
 from core.userdata import check_session_size, check_upload_size
 
 INSPECTOR = "pages/inspector.py"
-FORMAT = "imp_format"
-LANG = "imp_lang"
-NAME = "imp_name"
-RESULT = "imp_result"  # dict: run_id, tool, sentences, has_gold, note
 
 
 def _file_key(fmt: str, role: str) -> str:
@@ -36,21 +33,21 @@ def _options(fmt: str) -> dict[str, Any]:
     if fmt == "easyproject":
         c1, c2 = st.columns(2)
         kw["split"] = c1.selectbox("Split the translations into words", ["words", "whitespace"],
-                                   key="imp_split")
+                                   key=S.IMP_SPLIT)
         kw["lenient"] = c2.checkbox("Record unbalanced brackets as marker issues (instead of "
-                                    "an error)", key="imp_lenient")
+                                    "an error)", key=S.IMP_LENIENT)
     elif fmt == "alignments":
         from core.projection.registry import describe
 
         methods = ["(links only)", *(name for name, _ in describe())]
         m = st.selectbox("Project the source entities through the links with", methods,
-                         key="imp_method", help="Needs a labelled CoNLL source.")
+                         key=S.IMP_METHOD, help="Needs a labelled CoNLL source.")
         if m != methods[0]:
             kw["method"] = m
     elif fmt == "predictions":
         col = st.selectbox("Gold labels in the target file", ["none", "second to last column "
                                                               "(token gold predicted)"],
-                           key="imp_gold_col")
+                           key=S.IMP_GOLD_COL)
         if col != "none":
             kw["gold_column"] = -2
     return kw
@@ -101,7 +98,7 @@ def render_import_mode() -> None:
 
     st.markdown("Bring the projections another tool made and inspect them like our own runs. "
                 "Formats: `docs/formats.md`.")
-    fmt = st.selectbox("Format", list(FORMATS), key=FORMAT,
+    fmt = st.selectbox("Format", list(FORMATS), key=S.IMP_FORMAT,
                        format_func=lambda f: f"{FORMATS[f].tool} — {FORMATS[f].description}")
     spec = FORMATS[fmt]
     limit = ud.max_upload_mb()
@@ -113,28 +110,28 @@ def render_import_mode() -> None:
             label, key=_file_key(fmt, slot.role), help=slot.help, max_upload_size=limit)
     c1, c2 = st.columns(2)
     codes = sorted((c for c in LANGUAGES if c != "en"), key=lambda c: LANGUAGES[c].name)
-    st.session_state.setdefault(LANG, "de")
-    lang = c1.selectbox("Target language", codes, key=LANG,
+    st.session_state.setdefault(S.IMP_LANG, "de")
+    lang = c1.selectbox("Target language", codes, key=S.IMP_LANG,
                         format_func=lambda c: f"{c} — {LANGUAGES[c].name}")
-    name = c2.text_input("Run name", value="import", key=NAME, max_chars=40,
+    name = c2.text_input("Run name", value="import", key=S.IMP_NAME, max_chars=40,
                          help="The start of the run id (letters, digits, - _ .)")
     options = _options(fmt)
     read_only = getattr(policy(), "read_only", False)
     if read_only:
         st.caption("Read-only mode: the files are validated, no run is written.")
-    if st.button("Validate and import", type="primary", key="imp_go"):
+    if st.button("Validate and import", type="primary", key=S.IMP_GO):
         root = None if read_only else ud.user_runs_root()
         try:
             result = import_uploads(fmt, files, lang=lang, options=options, runs_root=root,
                                     name=name)
         except ProjectError as exc:
-            st.session_state.pop(RESULT, None)
+            st.session_state.pop(S.IMP_RESULT, None)
             st.error(str(exc), icon=":material/error:")
             return
         if root is not None:
             ud.make_root_visible(root)
-        st.session_state[RESULT] = result
-    result = st.session_state.get(RESULT)
+        st.session_state[S.IMP_RESULT] = result
+    result = st.session_state.get(S.IMP_RESULT)
     if not result:
         return
     gold = "scored against the target gold" if result["has_gold"] else \

@@ -22,8 +22,8 @@ from core.viz.explain import (REASON_TEXT, build_inspector_view, focus_options,
 from core.viz.spans import marked_text_html, outcome_color
 from ui import state as S
 from ui.runs import aligner_name, filter_table, load_record, run_fields, table_options
-from ui.widgets import (focus_from_selection, focus_picker, guard, publish, seed, show_figure,
-                        split_list, view_picker)
+from ui.widgets import (focus_from_selection, focus_picker, guard, publish, show_figure, sync,
+                        view_picker)
 
 PAGE = "inspector"
 
@@ -168,7 +168,7 @@ def linked_runs(info: RunInfo) -> None:
     if training is None or not training.manifest.get("checksums", {}).get("sentences.parquet"):
         return
     query = st.text_input("Training sentences that taught an entity (exact target words)",
-                          key="insp_training_query", placeholder="e.g. Kampala")
+                          key=S.INSP_TRAINING_QUERY, placeholder="e.g. Kampala")
     if query:
         hits = training_matches(training.root, training.run_id, query)
         if hits:
@@ -191,7 +191,7 @@ def ner_model_section(record: SentenceRecord) -> None:
 
     st.subheader("NER model")
     if not st.toggle(f"Label probabilities of `{DEFAULT_TAGGER}` for the target words",
-                     key="insp_ner_probs"):
+                     key=S.INSP_NER_PROBS):
         st.caption("The model behind NER candidates, the `ner` score component and model "
                    "transfer; switch on to tag this sentence.")
         return
@@ -234,26 +234,26 @@ def sentence_label(df: pd.DataFrame):
 
 @st.fragment
 def sentence_view(info: RunInfo, sibs: list[RunInfo], df: pd.DataFrame, options: list[str],
-                  state: dict[str, Any]) -> None:
+                  url: dict[str, Any]) -> None:
     """Prev/next and the sentence picker over ``options``, then the sentence itself (errors
-    are shown in the fragment: Streamlit does not pass them to the page's guard)."""
+    are shown in the fragment: Streamlit does not pass them to the page's guard). ``url``:
+    the URL values the page computed (run, aligner, language)."""
     with guard("the sentence view"):
-        _sentence(info, sibs, df, options, state)
+        _sentence(info, sibs, df, options, url)
 
 
 def _sentence(info: RunInfo, sibs: list[RunInfo], df: pd.DataFrame, options: list[str],
-              state: dict[str, Any]) -> None:
+              url: dict[str, Any]) -> None:
     c1, c2, c3 = st.columns([1, 8, 1], vertical_alignment="bottom")
     c1.button("◀ prev", on_click=_step, args=(options, -1), width="stretch",
-              key="insp_prev")
+              key=S.INSP_PREV)
     sid = c2.selectbox("Sentence", options, key=S.INSP_SID, format_func=sentence_label(df))
     c3.button("next ▶", on_click=_step, args=(options, 1), width="stretch",
-              key="insp_next")
-    state = {**state, S.QP_SID: sid}
+              key=S.INSP_NEXT)
     record = load_record(info, sid)
     if record is None:
         st.error(f"Sentence {md(repr(sid))} is not in run {info.run_id}.")
-        publish(PAGE, state)
+        publish(PAGE, S.INSPECTOR_URL, url)
         return
     row = next((r for r in df.to_dict("records") if str(r["id"]) == sid), {})
     st.subheader(f"Sentence {md(sid)}")
@@ -264,18 +264,17 @@ def _sentence(info: RunInfo, sibs: list[RunInfo], df: pd.DataFrame, options: lis
                      query_params={S.QP_RUNS: ",".join(r.run_id for r in sibs[:4]),
                                    S.QP_SID: sid})
 
+    foci = focus_options(record)
+    notes: list[str] = []
+    sync(PAGE, S.INSPECTOR_URL, {S.QP_VIEW: None, S.QP_FOCUS: list(foci)}, notes)
     c1, c2 = st.columns([1, 1])
     with c1:
-        notes2 = [seed(PAGE, S.QP_VIEW, S.INSP_VIEW, options=list(S.VIEWS))]
         layout = view_picker(S.INSP_VIEW)
-    foci = focus_options(record)
     with c2:
-        notes2.append(seed(PAGE, S.QP_FOCUS, S.INSP_FOCUS, options=list(foci)))
         focus = focus_picker(S.INSP_FOCUS, foci)
-    for n in filter(None, notes2):
+    for n in notes:
         st.warning(n, icon=":material/link_off:")
-    state.update({S.QP_VIEW: None if layout == "auto" else layout, S.QP_FOCUS: focus or None})
-    publish(PAGE, state)
+    publish(PAGE, S.INSPECTOR_URL, url)
 
     view = build_inspector_view([record], [aligner_name(info)], focus=focus, layout=layout)
     st.html(view.html)
@@ -339,14 +338,15 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, list[
     ids the prev/next buttons step through (empty when nothing matches)."""
     opts = table_options(df)
     scored = table_has_gold(df)
+    all_ids = [str(x) for x in df["id"]]
+    sync(PAGE, S.INSPECTOR_URL, {S.QP_LANG: opts["lang"], S.QP_CATEGORY: None,
+                                 S.QP_TYPE: opts["types"], S.QP_REASON: opts["reasons"],
+                                 S.QP_QUERY: None, S.QP_SORT: None, S.QP_SID: all_ids}, notes)
     lang = None
     if len(opts["lang"]) > 1:
-        notes.append(seed(PAGE, S.QP_LANG, S.INSP_LANG, options=opts["lang"]) or "")
         lang = st.selectbox("Language", opts["lang"], key=S.INSP_LANG)
     with st.expander("Filter and sort sentences", expanded=True):
         c = st.columns([2, 2, 2, 2, 1.4])
-        notes.append(seed(PAGE, S.QP_CATEGORY, S.INSP_CATEGORY, options=list(S.CATEGORIES),
-                          parse=split_list) or "")
         if scored:
             cats = c[0].multiselect("Error category", list(S.CATEGORIES), key=S.INSP_CATEGORY,
                                     format_func=lambda x: x.replace("_", " "),
@@ -355,18 +355,10 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, list[
         else:
             cats = []
             c[0].caption("No gold: no error categories to filter by.")
-        notes.append(seed(PAGE, S.QP_TYPE, S.INSP_TYPE, options=opts["types"],
-                          parse=split_list) or "")
         types = c[1].multiselect("Entity type", opts["types"], key=S.INSP_TYPE)
-        notes.append(seed(PAGE, S.QP_REASON, S.INSP_REASON, options=opts["reasons"],
-                          parse=split_list) or "")
         reasons = c[2].multiselect("Projection reason", opts["reasons"], key=S.INSP_REASON,
                                    format_func=reason_text)
-        notes.append(seed(PAGE, S.QP_QUERY, S.INSP_QUERY) or "")
         query = c[3].text_input("Search text or id", key=S.INSP_QUERY)
-        notes.append(seed(PAGE, S.QP_SORT, S.INSP_SORT, options=list(S.SORTS)) or "")
-        if S.INSP_SORT not in st.session_state:
-            st.session_state[S.INSP_SORT] = "worst"
         sort = c[4].selectbox("Sort", list(S.SORTS), key=S.INSP_SORT,
                               format_func=S.SORTS.__getitem__)
         shown = filter_table(df, lang=lang, categories=cats, types=types, reasons=reasons,
@@ -379,8 +371,6 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, list[
                      selection_mode="single-row", height=min(250, 38 + 35 * max(len(view), 1)),
                      column_config={"f1": st.column_config.NumberColumn("F1", format="%.2f"),
                                     "text": st.column_config.TextColumn("text", width="large")})
-    all_ids = [str(x) for x in df["id"]]
-    notes.append(seed(PAGE, S.QP_SID, S.INSP_SID, options=all_ids) or "")
     current = st.session_state.get(S.INSP_SID)
     if current not in all_ids:
         current = ids[0] if ids else None

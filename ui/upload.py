@@ -19,25 +19,7 @@ from core.userdata import (UserData, check_session_size, check_upload_size, load
 from ui import state
 from ui.access import policy
 
-# -- session-state keys (prefix ud_) --------------------------------------------------------
-MODE = "ud_mode"
-SOURCE = "ud_source"
-TARGET = "ud_target"
-ALIGNMENT = "ud_alignment"
-SOURCE_PATH = "ud_source_path"
-TARGET_PATH = "ud_target_path"
-ALIGNMENT_PATH = "ud_alignment_path"
-KIND = "ud_kind"
-LANG = "ud_lang"
-NAME = "ud_name"
-ALIGNERS = "ud_aligners"
-ALIGNERS_DEFAULT = "ud_aligners_default"   # the default last applied to ALIGNERS
-METHODS = "ud_methods"
-RESULTS = "ud_results"          # list of dicts: run_id, aligner, method, f1, proj_ratio, lang
-JOB = "ud_job"                  # id of this session's queued run (ui/work_queue.py)
-TIMES = "ud_times"              # (seconds waited in the queue, seconds run) of the last run
-INSPECT = "ud_inspect"          # read-only mode: the in-memory result being inspected
-INSPECT_SID = "ud_inspect_sid"  # read-only mode: its sentence
+# session-state keys: ui/state.py (UD_*)
 
 ROLES = ("source", "target", "alignment")
 FILE_NAMES = {"source": "source.conll", "target": "target.txt", "alignment": "alignment.txt"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import contextmanager
+from copy import copy
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -74,64 +75,76 @@ def _seen(page: str) -> dict[str, str | None]:
     return seen.setdefault(page, {})
 
 
-def url_update(page: str, param: str) -> str | None:
+def _changed(page: str, param: str) -> str | None:
     """The URL value of ``param`` if it changed since this page last synced it (a new deep
     link or a page switch with query parameters), else ``None``."""
     raw = st.query_params.get(param)
-    if raw is None:
-        return None
-    if _seen(page).get(param) == raw:
+    if raw is None or _seen(page).get(param) == raw:
         return None
     _seen(page)[param] = raw
     return raw
 
 
-def seed(page: str, param: str, key: str, *, options: Sequence[Any] | None = None,
-         parse: Callable[[str], Any] = str) -> str | None:
-    """Copy a changed URL value into the widget state ``key`` before the widget is drawn.
+def sync(page: str, table: Sequence[state.Param],
+         options: Mapping[str, Sequence[Any] | None], notes: list[str]) -> dict[str, Any]:
+    """Copy the URL values of the parameters named in ``options`` that changed since this page
+    last synced them into their session-state keys, before their widgets are drawn.
 
-    Invalid values (not in ``options``) are ignored; the return value is then a message for
-    the page to show, else ``None``.
+    ``options[name]`` holds the valid values the page's data allows (``None``: the table's
+    own ``options``, or any value). Invalid values are left out, with a message appended to
+    ``notes``. A key not in the state yet starts at the parameter's default. Returns
+    ``{name: value}`` of what was taken from the URL.
     """
-    raw = url_update(page, param)
-    if raw is None:
-        return None
-    try:
-        value = parse(raw)
-    except (ValueError, TypeError):
-        return f"Ignored {param}={markdown_literal(raw)} from the URL: not a valid value."
-    if options is not None:
-        if isinstance(value, list):
-            bad = [v for v in value if v not in options]
-            value = [v for v in value if v in options]
+    by_name = {p.name: p for p in table}
+    taken: dict[str, Any] = {}
+    for name, valid in options.items():
+        p = by_name[name]
+        if p.key not in st.session_state and p.default is not None:
+            st.session_state[p.key] = copy(p.default)
+        valid = valid if valid is not None else p.options
+        raw = _changed(page, name)
+        if raw is None:
+            continue
+        try:
+            value = p.parse(raw)
+        except (ValueError, TypeError):
+            notes.append(f"Ignored {name}={markdown_literal(raw)} from the URL: not a valid "
+                         "value.")
+            continue
+        if valid is not None and isinstance(value, list):
+            bad = [v for v in value if v not in valid]
+            value = [v for v in value if v in valid]
             if bad:
-                st.session_state[key] = value
-                return (f"Ignored unknown `{param}` value(s) from the URL: "
-                        f"{markdown_literal(', '.join(map(str, bad)))}.")
-        elif value not in options:
-            return f"{param}={markdown_literal(raw)} from the URL is not available here."
-    st.session_state[key] = value
-    return None
+                notes.append(f"Ignored unknown `{name}` value(s) from the URL: "
+                             f"{markdown_literal(', '.join(map(str, bad)))}.")
+        elif valid is not None and value not in valid:
+            notes.append(f"{name}={markdown_literal(raw)} from the URL is not available here.")
+            continue
+        st.session_state[p.key] = taken[name] = value
+    return taken
 
 
-def split_list(raw: str) -> list[str]:
-    return [x for x in raw.split(",") if x]
-
-
-def publish(page: str, values: Mapping[str, Any]) -> None:
-    """Write the page state to the URL (``None``/empty removes the parameter)."""
+def publish(page: str, table: Sequence[state.Param],
+            values: Mapping[str, Any] | None = None) -> None:
+    """Write the page state to the URL: each parameter of ``table`` takes its value from
+    ``values`` when named there, else from its session-state key; ``None``, empty and the
+    parameter's default remove it from the URL."""
     seen = _seen(page)
-    for param, value in values.items():
+    values = values or {}
+    for p in table:
+        value = values[p.name] if p.name in values else st.session_state.get(p.key)
+        if p.default is not None and value == p.default:
+            value = None
         if isinstance(value, (list, tuple)):
             value = ",".join(map(str, value))
         text = None if value is None or value == "" else str(value)
-        current = st.query_params.get(param)
+        current = st.query_params.get(p.name)
         if text is None:
             if current is not None:
-                del st.query_params[param]
+                del st.query_params[p.name]
         elif current != text:
-            st.query_params[param] = text
-        seen[param] = text
+            st.query_params[p.name] = text
+        seen[p.name] = text
 
 
 # ------------------------------------------------------------------------------ pickers

@@ -21,6 +21,7 @@ from core.records import record_to_dict
 from core.resources import LANGUAGES
 from core.userdata import (EXTERNAL, TARGET_KINDS, UserData, check_session_size,
                            project_user_data, run_user_data)
+from ui import state as S
 from ui import playground as pg
 from ui import upload as ud
 from ui import work_queue as wq
@@ -112,31 +113,31 @@ def runs_root_shown() -> str:
 
 def submit(data: UserData, lang: str, aligners: list[str], methods: list[str]) -> None:
     """Queue a run of every aligner × method over ``data`` for this session."""
-    name = str(st.session_state.get(ud.NAME) or "upload")
-    st.session_state.pop(ud.RESULTS, None)  # a new run replaces the results kept so far
-    wq.submit(ud.JOB, f"your data: {len(aligners) * len(methods)} run(s)",
+    name = str(st.session_state.get(S.UD_NAME) or "upload")
+    st.session_state.pop(S.UD_RESULTS, None)  # a new run replaces the results kept so far
+    wq.submit(S.UD_JOB, f"your data: {len(aligners) * len(methods)} run(s)",
               _job(data, lang, aligners, methods, name, policy().read_only))
 
 
 def wait_pending() -> None:
     """If this session has a queued run: show its place in line and progress until it ends,
     then keep its results (errors are raised as :class:`ProjectError`)."""
-    job = wq.pending(ud.JOB)
+    job = wq.pending(S.UD_JOB)
     if job is None:
         return
-    results = wq.wait(job, what="Your runs", key=ud.JOB)
-    st.session_state[ud.RESULTS] = results
-    st.session_state[ud.TIMES] = (job.wait_s, job.run_s)
+    results = wq.wait(job, what="Your runs", key=S.UD_JOB)
+    st.session_state[S.UD_RESULTS] = results
+    st.session_state[S.UD_TIMES] = (job.wait_s, job.run_s)
     if results and results[0]["run_id"] is not None:
         ud.make_root_visible(ud.user_runs_root())
 
 
 def show_results() -> None:
-    results = st.session_state.get(ud.RESULTS) or []
+    results = st.session_state.get(S.UD_RESULTS) or []
     if not results:
         return
     st.subheader("Runs" if results[0]["run_id"] is not None else "Results (in memory)")
-    times = st.session_state.get(ud.TIMES)
+    times = st.session_state.get(S.UD_TIMES)
     if times:
         st.caption(f"Waited {times[0]:.1f} s in the queue, ran {times[1]:.1f} s.")
     for k, r in enumerate(results):
@@ -147,7 +148,7 @@ def show_results() -> None:
         if r["run_id"] is None:
             c1.markdown(f"**{r['aligner']} · {r['method']}** — {scores}")
             c2.button("Inspect here", key=f"ud_inspect_{k}", icon=":material/search:",
-                      on_click=st.session_state.__setitem__, args=(ud.INSPECT, k))
+                      on_click=st.session_state.__setitem__, args=(S.UD_INSPECT, k))
             continue
         state = "new" if r["new"] else "already existed"
         c1.markdown(f"**{r['aligner']} · {r['method']}** — {scores} ({state}: "
@@ -160,14 +161,14 @@ def show_results() -> None:
 
 def inspect_in_memory(results: list[dict[str, Any]]) -> None:
     """Read-only mode: one sentence of an in-memory result, drawn like the playground."""
-    k = st.session_state.get(ud.INSPECT, 0)
+    k = st.session_state.get(S.UD_INSPECT, 0)
     if not isinstance(k, int) or not 0 <= k < len(results):
         k = 0
     r = results[k]
     records = r["records"]
     st.markdown(f"**{r['aligner']} · {r['method']}** — nothing was written: the results live "
                 "in this browser session only.")
-    sid = st.selectbox("Sentence", range(len(records)), key=ud.INSPECT_SID,
+    sid = st.selectbox("Sentence", range(len(records)), key=S.UD_INSPECT_SID,
                        format_func=lambda i: f"{i + 1}: {' '.join(records[i].source.words)[:80]}")
     sid = sid if sid is not None and sid < len(records) else 0
     pg.show_sentence([records[sid]], [r["aligner"]], r["method"],
@@ -206,7 +207,7 @@ def upload_inputs(cols: list[Any]) -> dict[str, Any] | None:
     limit = ud.max_upload_mb()
     files = {role: col.file_uploader(label, key=key, max_upload_size=limit)
              for role, col, label, key in zip(ud.ROLES, cols, LABELS,
-                                              (ud.SOURCE, ud.TARGET, ud.ALIGNMENT))}
+                                              (S.UD_SOURCE, S.UD_TARGET, S.UD_ALIGNMENT))}
     st.caption(f"Up to {limit} MB per file (set PROJ_MAX_UPLOAD_MB to change). Files stay "
                "in memory; " + ("nothing is written (read-only demo)." if policy().read_only
                                 else "only the runs you start are written to disk."))
@@ -219,8 +220,8 @@ def upload_inputs(cols: list[Any]) -> dict[str, Any] | None:
 
 def path_inputs(cols: list[Any]) -> dict[str, str] | None:
     """Paths of files on the server (confined by the access policy, core/access.py)."""
-    for col, label, key, name in zip(cols, LABELS, (ud.SOURCE_PATH, ud.TARGET_PATH,
-                                                    ud.ALIGNMENT_PATH), ud.FILE_NAMES.values()):
+    for col, label, key, name in zip(cols, LABELS, (S.UD_SOURCE_PATH, S.UD_TARGET_PATH,
+                                                    S.UD_ALIGNMENT_PATH), ud.FILE_NAMES.values()):
         col.text_input(label, key=key, placeholder=f"/path/to/{name}")
     if policy().server_paths:
         st.caption(f"Files on this server that the app may read: {policy().describe()}.")
@@ -229,7 +230,7 @@ def path_inputs(cols: list[Any]) -> dict[str, str] | None:
                    "your files instead (the person who starts the app can allow directories "
                    "with PROJ_ALLOWED_DIRS).", icon=":material/lock:")
     paths = {r: str(st.session_state.get(k) or "") for r, k in
-             zip(ud.ROLES, (ud.SOURCE_PATH, ud.TARGET_PATH, ud.ALIGNMENT_PATH))}
+             zip(ud.ROLES, (S.UD_SOURCE_PATH, S.UD_TARGET_PATH, S.UD_ALIGNMENT_PATH))}
     if not paths["source"].strip() or not paths["target"].strip():
         st.info("Give the paths of an English source file and a target file.",
                 icon=":material/folder_open:")
@@ -244,18 +245,18 @@ MODES = {"upload": ("Upload", upload_inputs, ud.read_uploads),
 
 def file_inputs() -> tuple[UserData | None, str]:
     """The file widgets; returns the validated data (or None) and the target language."""
-    mode = st.radio("Files", list(MODES), horizontal=True, key=ud.MODE,
+    mode = st.radio("Files", list(MODES), horizontal=True, key=S.UD_MODE,
                     format_func=lambda m: MODES[m][0])
     given = MODES[mode][1](list(st.columns(3)))
     c1, c2, c3 = st.columns(3)
     codes = sorted((c for c in LANGUAGES if c != "en"), key=lambda c: LANGUAGES[c].name)
-    st.session_state.setdefault(ud.LANG, "pt")
-    lang = c1.selectbox("Target language", codes, key=ud.LANG,
+    st.session_state.setdefault(S.UD_LANG, "pt")
+    lang = c1.selectbox("Target language", codes, key=S.UD_LANG,
                         format_func=lambda c: f"{c} — {LANGUAGES[c].name}")
-    kind = c2.selectbox("Target format", TARGET_KINDS, key=ud.KIND, format_func=KIND_NAMES.get,
+    kind = c2.selectbox("Target format", TARGET_KINDS, key=S.UD_KIND, format_func=KIND_NAMES.get,
                         help="'detect' reads plain text when the file has exactly one line "
                              "per source sentence, CoNLL otherwise")
-    c3.text_input("Run name", value="upload", key=ud.NAME, max_chars=40,
+    c3.text_input("Run name", value="upload", key=S.UD_NAME, max_chars=40,
                   help="The start of the run ids (letters, digits, - _ .)")
     with st.expander("File formats"):
         st.markdown(FORMAT_HELP)

@@ -69,3 +69,76 @@ def test_method_views_share_the_model_and_sign_their_method(tiny_dir) -> None:
     assert view.encoder is base.encoder
     assert view.signature == base.signature.replace("|itermax|", "|inter|")
     assert view.name.endswith(":inter")
+
+
+# ------------------------------------------------------------------ the table and the grammar
+
+_TINY: dict[str, Path] = {}
+
+
+def _tiny_encoder(arg: str, **options):
+    from core.models.hub import load_hub_encoder
+
+    return load_hub_encoder(str(_TINY["dir"]), **options)
+
+
+def test_a_new_encoder_entry_is_an_aligner_for_every_method(tiny_dir, monkeypatch) -> None:
+    """What adding an encoder takes (e.g. a fine-tuned me5-small): one models-registry entry."""
+    from core.models import registry as models
+
+    _TINY["dir"] = tiny_dir
+    entry = models.Entry("tiny-enc", f"{__name__}:_tiny_encoder", "test encoder")
+    monkeypatch.setitem(models.REGISTRIES, "encoder", (entry, *models.ENCODERS))
+    for method in ("itermax", "awesome"):
+        a = get_aligner(f"tiny-enc:{method}:layer=2")
+        assert a.name == f"tiny-enc:{method}" and a.layer == 2
+        assert a.signature.split("|")[1:3] == [method, "layer=2"]
+    with pytest.raises(ProjectError, match="unknown aligner"):
+        get_aligner("other-enc:itermax")
+
+
+def test_parse_aligner_checks_names_without_loading(tmp_path) -> None:
+    from core.aligners.registry import parse_aligner
+
+    assert parse_aligner("eflomal:priors").parsed == {"mode": "priors"}
+    assert parse_aligner("eflomal").parsed == {"symmetrization": "grow-diag-final-and"}
+    assert parse_aligner("me5-small:itermax:layer=6,distortion=0.5").parsed == (
+        "me5-small", "itermax", {"layer": 6, "distortion": 0.5})
+    head, (a, b) = parse_aligner("union(me5-small:inter,eflomal:intersection)")
+    assert head == "union" and a.parsed[1] == "inter" and b.parsed == {
+        "symmetrization": "intersection"}
+    with pytest.raises(ProjectError, match="unknown aligner"):
+        parse_aligner("hub")
+    with pytest.raises(ProjectError, match="simalign"):
+        parse_aligner("simalign:me5-small:awesome")
+
+
+def test_signatures_follow_the_settings(tiny_dir) -> None:
+    from core.aligners.awesome import AWESOME_THRESHOLD
+
+    base = get_aligner(f"{tiny_dir}:awesome")
+    other = get_aligner(f"{tiny_dir}:awesome:awesome_threshold=0.01")
+    assert base.settings.awesome_threshold == AWESOME_THRESHOLD
+    assert base.signature != other.signature and "awesome_threshold=0.01" in other.signature
+    assert "awesome_threshold" not in base.signature  # default: the signature of before
+
+
+def test_the_app_offers_only_names_the_registry_builds() -> None:
+    from core.aligners.registry import OFFLINE_CHOICES, parse_aligner
+
+    for name in OFFLINE_CHOICES:
+        parse_aligner(name)
+
+
+def test_one_grammar_for_methods_and_aligners() -> None:
+    from core.projection.registry import parse_spec
+    from core.specs import parse_spec as grammar
+
+    assert parse_spec("candidates-ngram-greedy:max_len=10,weights=align 0.5 + ner 0.5") == (
+        "candidates-ngram-greedy", {"max_len": 10, "weights": "align 0.5 + ner 0.5"})
+    assert parse_spec("heuristic:min_ratio=none") == ("heuristic", {"min_ratio": None})
+    s = grammar("hub:xlm-roberta-base:itermax:layer=8,flag=true", setting="aligner")
+    assert s.parts == ("hub", "xlm-roberta-base", "itermax") and s.settings == {
+        "layer": 8, "flag": True}
+    with pytest.raises(ProjectError, match="expected key=value"):
+        grammar("heuristic:a=1,b", setting="method")

@@ -193,6 +193,10 @@ class CombinedAligner:
         b_name = getattr(b, "name", type(b).__name__)
         self.name = name or f"{self.how}({a_name},{b_name})"
 
+    @property
+    def signature(self) -> str:
+        return f"{self.how}({self.a.signature},{self.b.signature})"
+
     def align(self, pairs: Sequence[Pair], indices: Sequence[int] | None = None
               ) -> list[Alignment]:
         """Merged alignments; ``indices`` (corpus positions of the pairs) is passed on to the

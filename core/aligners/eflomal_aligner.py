@@ -46,7 +46,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
@@ -302,6 +302,31 @@ def _jumps(links: Sequence[Link], length: int) -> list[int]:
 MODES = ("joint", "priors")
 
 
+@dataclass(frozen=True)
+class EflomalSettings:
+    """What determines eflomal's links: the symmetrization, the training data (a language code,
+    or ``sha:<prefix>`` of given pairs) and the sampler settings. The signature names the
+    settings that differ from the defaults."""
+
+    symmetrization: str
+    train: str
+    mode: str = "joint"
+    lowercase: bool = True
+    model: int = 3
+    iterations: tuple[int, int, int] | None = None
+    rel_iterations: float = 1.0
+    n_samplers: int = 3
+    null_prior: float = 0.2
+
+    @property
+    def signature(self) -> str:
+        from core import __version__
+
+        changed = "".join(f"|{f.name}={getattr(self, f.name)}" for f in fields(self)[2:]
+                          if getattr(self, f.name) != f.default)
+        return f"eflomal:{self.symmetrization}|train={self.train}{changed}|core={__version__}"
+
+
 class EflomalAligner:
     """Align pairs with eflomal after training on a parallel corpus (see module docstring).
 
@@ -362,6 +387,18 @@ class EflomalAligner:
         self.name = name or f"eflomal:{self.symmetrization}"
         #: Whether the last :meth:`align` call was answered from the cache.
         self.last_from_cache = False
+
+    @property
+    def settings(self) -> EflomalSettings:
+        train = self._train_source if isinstance(self._train_source, str) else \
+            f"sha:{self.training_checksum()[:12]}"
+        return EflomalSettings(self.symmetrization, train, self.mode, self.lowercase,
+                               self.model, self.iterations, self.rel_iterations,
+                               self.n_samplers, self.null_prior)
+
+    @property
+    def signature(self) -> str:
+        return self.settings.signature
 
     # -- training corpus ------------------------------------------------------------------------
 

@@ -310,6 +310,27 @@ def _default_name(model: Any) -> str:
     return Path(ref).name if ref else "encoder"
 
 
+@dataclass(frozen=True)
+class EmbeddingSettings:
+    """What determines an embedding aligner's links: the encoder's identity, the extraction
+    method, the layer, SimAlign's distortion and AWESoME's threshold (batching does not)."""
+
+    encoder: str
+    method: str
+    layer: int
+    distortion: float = 0.0
+    awesome_threshold: float = AWESOME_THRESHOLD
+
+    @property
+    def signature(self) -> str:
+        from core import __version__
+
+        threshold = "" if self.awesome_threshold == AWESOME_THRESHOLD else \
+            f"|awesome_threshold={self.awesome_threshold}"
+        return (f"{self.encoder}|{self.method}|layer={self.layer}|distortion={self.distortion}"
+                f"{threshold}|core={__version__}")
+
+
 class EmbeddingAligner:
     """SimAlign and AWESoME extraction on any encoder, batched (see the module docstring).
 
@@ -317,13 +338,15 @@ class EmbeddingAligner:
     :meth:`align_methods` all, each :class:`Alignment` named ``"<name>:<method>"``.
     ``distortion`` is SimAlign's distortion ratio (0 = off; it does not affect ``awesome``).
     ``chunk_size`` pairs are encoded at a time, bounding memory on large corpora.
+    ``encoder_signature`` identifies the encoder (default: its name); :attr:`signature` (the
+    step-cache key) is computed from :attr:`settings`.
     """
 
     def __init__(self, model: Any, tokenizer: Any, *, layer: int = 8,
                  methods: Sequence[str] = ("inter", "itermax", "mwmf"), distortion: float = 0.0,
                  batch_size: int = 32, max_length: int | None = None,
                  awesome_threshold: float = AWESOME_THRESHOLD, name: str | None = None,
-                 chunk_size: int = 1024) -> None:
+                 chunk_size: int = 1024, encoder_signature: str | None = None) -> None:
         methods = tuple(methods)
         unknown = [m for m in methods if m not in METHODS]
         if not methods or unknown:
@@ -335,6 +358,7 @@ class EmbeddingAligner:
         self.encoder = SubwordEncoder(model, tokenizer, layer=layer, batch_size=batch_size,
                                       max_length=max_length)
         self.encoder_name = name or _default_name(model)
+        self.encoder_signature = encoder_signature or self.encoder_name
         self.chunk_size = max(1, int(chunk_size))
 
     # ------------------------------------------------------------------ construction
@@ -355,6 +379,16 @@ class EmbeddingAligner:
     @property
     def layer(self) -> int:
         return self.encoder.layer
+
+    @property
+    def settings(self) -> EmbeddingSettings:
+        """The settings of the first method's alignments (those :meth:`align` returns)."""
+        return EmbeddingSettings(self.encoder_signature, self.methods[0], self.layer,
+                                 self.distortion, self.awesome_threshold)
+
+    @property
+    def signature(self) -> str:
+        return self.settings.signature
 
     def for_method(self, method: str) -> "EmbeddingAligner":
         """A view of this aligner producing ``method`` (shares the loaded model)."""

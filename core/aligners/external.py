@@ -32,6 +32,13 @@ class ExternalAligner:
         self._alignments = [Alignment(a.links, self.name, a.possible, a.scores)
                             for a in read_pharaoh(self.path, aligner=self.name)]
 
+    @property
+    def signature(self) -> str:
+        """The file's name and content hash (what the step cache and manifests name)."""
+        from core.cache import sha256_file
+
+        return f"file:{self.path.name}#{sha256_file(self.path)[:16]}"
+
     def __len__(self) -> int:
         """Number of lines (sentence pairs) in the file."""
         return len(self._alignments)

@@ -96,36 +96,11 @@ def check_config(cfg: RunConfig, datasets_root: Path | None) -> int:
 
 
 def check_aligner(spec: str) -> None:
-    """The aligner name's syntax (the forms of :mod:`core.aligners.registry`), loading nothing."""
-    from core.aligners.registry import (EMBEDDING_METHODS, ENCODERS, _settings,
-                                        split_combination)
+    """The aligner name against the registry's table (:mod:`core.aligners.registry`), loading
+    nothing."""
+    from core.aligners.registry import parse_aligner
 
-    spec = spec.strip()
-    combination = split_combination(spec)
-    if combination:
-        for arg in combination[1]:
-            check_aligner(arg)
-        return
-    if spec.startswith("file:"):
-        if not Path(spec[5:]).is_file():
-            raise ProjectError("alignment file not found", path=spec[5:], setting="aligner")
-        return
-    if spec == "eflomal" or spec.startswith("eflomal:"):
-        return
-    parts = spec.split(":")
-    if parts[0] == "simalign" and len(parts) == 3 and parts[2] in EMBEDDING_METHODS[:-1]:
-        return
-    if len(parts) >= 2 and "=" in parts[-1]:
-        _settings(parts.pop(), spec)
-    if len(parts) >= 2 and parts[-1] in EMBEDDING_METHODS:
-        encoder = ":".join(parts[:-1])
-        if encoder in ENCODERS or encoder.startswith("hub:") or Path(encoder).is_dir():
-            return
-    raise ProjectError(f"unknown aligner {spec!r}", setting="aligner",
-                       hint="valid forms: me5-small:<method>, hub:<model>:<method>, "
-                            "simalign:<encoder>:<method>, eflomal[:<symmetrization>], "
-                            "file:<pharaoh file>, union(A,B) and the other combinations; "
-                            f"methods: {', '.join(EMBEDDING_METHODS)}")
+    parse_aligner(spec)
 
 
 def plan_cells(config: str | Path | None, overrides: Sequence[str],

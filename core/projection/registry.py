@@ -4,7 +4,8 @@ A method spec is a name, optionally followed by ``:`` and ``key=value`` settings
 commas, e.g. ``heuristic``, ``heuristic:min_ratio=none``, ``candidates-ngram-exact:max_len=10``,
 ``candidates-ngram-greedy:weights=align 0.5 + ner 0.5`` (the thesis NER score beside the
 alignment score; the run then tags the target sentences with ``target_tagger``).
-Values are read as int, float, ``none``/``true``/``false``, or else strings.
+Values are read as int, float, ``none``/``true``/``false``, or else strings (the grammar of
+:mod:`core.specs`, shared with aligner and model names).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from core import specs
 from core.errors import ProjectError
 from core.projection.base import Projector
 from core.projection.candidate_projector import CandidateProjector
@@ -55,31 +57,13 @@ def needs_target_tagger(spec: str) -> bool:
     return parse_spec(spec)[0] in NEEDS_TARGET_NER or uses_ner_score(spec)
 
 
-def _value(text: str) -> Any:
-    low = text.strip().lower()
-    if low in ("none", "null"):
-        return None
-    if low in ("true", "false"):
-        return low == "true"
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text.strip()
-
-
 def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
-    """``"name:a=1,b=x"`` -> ``("name", {"a": 1, "b": "x"})``."""
-    name, _, rest = spec.strip().partition(":")
-    settings: dict[str, Any] = {}
-    for part in filter(None, (p.strip() for p in rest.split(","))):
-        key, eq, val = part.partition("=")
-        if not eq or not key.strip():
-            raise ProjectError(f"bad setting {part!r} in {spec!r}: expected key=value",
-                               setting="method")
-        settings[key.strip()] = _value(val)
-    return name.strip(), settings
+    """``"name:a=1,b=x"`` -> ``("name", {"a": 1, "b": "x"})`` (the grammar of :mod:`core.specs`)."""
+    parsed = specs.parse_spec(spec, setting="method")
+    if len(parsed.parts) > 1:
+        raise ProjectError(f"bad setting {':'.join(parsed.parts[1:])!r} in {spec!r}: expected "
+                           "key=value", setting="method")
+    return parsed.parts[0], dict(parsed.settings)
 
 
 def get_projector(spec: str) -> Projector:
@@ -92,10 +76,7 @@ def get_projector(spec: str) -> Projector:
     if "weights" in settings:  # "align 0.5 + ner 0.5" (see core.projection.scores)
         settings["weights"] = parse_weights(str(settings["weights"]))
     allowed = {f.name for f in dataclasses.fields(cls)} - set(fixed)
-    unknown = sorted(set(settings) - allowed)
-    if unknown:
-        raise ProjectError(f"unknown setting(s) {unknown} for method {name!r}", setting="method",
-                           hint=f"valid settings: {', '.join(sorted(allowed))}")
+    specs.check_settings(settings, allowed, spec=spec, setting="method", what=f"{name!r} method")
     try:
         return cls(**fixed, **settings)
     except (TypeError, ValueError) as exc:  # a value of the wrong type, e.g. min_ratio=abc

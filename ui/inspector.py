@@ -21,7 +21,8 @@ from core.viz.explain import (REASON_TEXT, build_inspector_view, focus_options,
                               marker_issue_rows, reason_text, reference_name, round_trip_html)
 from core.viz.spans import marked_text_html, outcome_color
 from ui import state as S
-from ui.runs import aligner_name, filter_table, load_record, run_fields, table_options
+from ui.runs import (aligner_name, filter_table, load_record, run_fields, table_options,
+                     table_rows)
 from ui.widgets import (focus_from_selection, focus_picker, guard, publish, show_figure, sync,
                         view_picker)
 
@@ -219,10 +220,8 @@ def table_has_gold(df: pd.DataFrame) -> bool:
     return "n_gold" in df and bool(df["n_gold"].notna().any())
 
 
-def sentence_label(df: pd.DataFrame):
+def sentence_label(row_of: dict[str, dict[str, Any]]):
     """``sid -> "sid · F1 0.50 · first words"`` for the sentence picker."""
-    row_of = {str(r["id"]): r for r in df.to_dict("records")}
-
     def label(sid: str) -> str:
         r = row_of.get(sid, {})
         f1 = r.get("f1")
@@ -247,7 +246,8 @@ def _sentence(info: RunInfo, sibs: list[RunInfo], df: pd.DataFrame, options: lis
     c1, c2, c3 = st.columns([1, 8, 1], vertical_alignment="bottom")
     c1.button("◀ prev", on_click=_step, args=(options, -1), width="stretch",
               key=S.INSP_PREV)
-    sid = c2.selectbox("Sentence", options, key=S.INSP_SID, format_func=sentence_label(df))
+    rows = table_rows(info)
+    sid = c2.selectbox("Sentence", options, key=S.INSP_SID, format_func=sentence_label(rows))
     c3.button("next ▶", on_click=_step, args=(options, 1), width="stretch",
               key=S.INSP_NEXT)
     record = load_record(info, sid)
@@ -255,7 +255,7 @@ def _sentence(info: RunInfo, sibs: list[RunInfo], df: pd.DataFrame, options: lis
         st.error(f"Sentence {md(repr(sid))} is not in run {info.run_id}.")
         publish(PAGE, S.INSPECTOR_URL, url)
         return
-    row = next((r for r in df.to_dict("records") if str(r["id"]) == sid), {})
+    row = rows.get(sid, {})
     st.subheader(f"Sentence {md(sid)}")
     sentence_header(record, row)
     if len(sibs) > 1:

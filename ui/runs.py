@@ -5,9 +5,11 @@ Run roots: ``data/runs`` (the committed demo runs), every directory in the envir
 state). A run is named in URLs by its id only; the first root holding that id wins. Paths never
 come from URLs.
 
-Loaders are ``st.cache_data`` functions keyed by the path and the file's modification time, so
-a re-created run is read again: the run list (manifest + metrics only), a run's sentence table
+Loaders are cached functions keyed by the path and the file's modification time, so a
+re-created run is read again: the run list (manifest + metrics only), a run's sentence table
 without the heavy ``record`` column, one sentence record, and all alignments of a run (compare).
+The run list, sentence tables and alignments are ``st.cache_resource``: one object shared by
+every session, not a copy unpickled on every rerun (callers must not modify them).
 """
 
 from __future__ import annotations
@@ -262,7 +264,7 @@ def _sentences_stamp(info: RunInfo) -> float:
     return _stamp(info.path / SENTENCES)
 
 
-@st.cache_data(show_spinner="Reading the run's sentence table…", max_entries=16)
+@st.cache_resource(show_spinner="Reading the run's sentence table…", max_entries=16)
 def _table(root: str, run_id: str, stamp: float) -> pd.DataFrame:
     del stamp
     df = read_sentences(root, run_id, require=SENTENCE_COLUMNS)  # a clear error, not a crash
@@ -270,8 +272,20 @@ def _table(root: str, run_id: str, stamp: float) -> pd.DataFrame:
 
 
 def load_table(info: RunInfo) -> pd.DataFrame:
-    """The run's sentence table without the ``record`` column (checksum verified once)."""
+    """The run's sentence table without the ``record`` column (checksum verified once; shared,
+    do not modify)."""
     return _table(str(info.root), info.run_id, _sentences_stamp(info))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _rows(root: str, run_id: str, stamp: float) -> dict[str, dict[str, Any]]:
+    df = _table(root, run_id, stamp)
+    return {str(r["id"]): r for r in df.to_dict("records")}
+
+
+def table_rows(info: RunInfo) -> dict[str, dict[str, Any]]:
+    """Sentence id -> its row of the sentence table (shared, do not modify)."""
+    return _rows(str(info.root), info.run_id, _sentences_stamp(info))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -285,14 +299,14 @@ def load_record(info: RunInfo, sid: str) -> SentenceRecord | None:
     return _record(str(info.root), info.run_id, _sentences_stamp(info), str(sid))
 
 
-@st.cache_data(show_spinner="Reading alignments…", max_entries=16)
+@st.cache_resource(show_spinner="Reading alignments…", max_entries=16)
 def _alignments(root: str, run_id: str, stamp: float) -> dict[str, Alignment]:
     del stamp
     return read_alignments(root, run_id)
 
 
 def load_alignments(info: RunInfo) -> dict[str, Alignment]:
-    """Sentence id -> alignment, for every sentence of a run."""
+    """Sentence id -> alignment, for every sentence of a run (shared, do not modify)."""
     return _alignments(str(info.root), info.run_id, _sentences_stamp(info))
 
 

@@ -154,7 +154,7 @@ def _link_copy(src_root: Path, dst_root: Path, real_copy: str | None = None) -> 
 def test_conversion_layout_and_manifest(built, source) -> None:
     root, path = built
     assert path.parent == me5.model_root(root)
-    manifest = me5._read_manifest(path)
+    manifest = me5._dir(path).manifest()
     assert manifest is not None
     assert manifest["source"]["sha256"] == sha256_file(me5.source_file())
     names = {p.name for p in path.iterdir()}
@@ -256,7 +256,7 @@ def test_corruption_is_detected(built, tmp_path: Path, case: str) -> None:
 @pytest.mark.models
 def test_corrupted_cache_is_rebuilt_once_under_concurrency(built, tmp_path: Path) -> None:
     copy = _link_copy(built[0], tmp_path, real_copy=me5.WEIGHTS_FILE)
-    original_sha = me5._read_manifest(copy)["files"][me5.WEIGHTS_FILE]["sha256"]
+    original_sha = me5._dir(copy).manifest()["files"][me5.WEIGHTS_FILE]["sha256"]
     _flip_byte(copy / me5.WEIGHTS_FILE)
     results: dict[int, tuple[Path, list[str]]] = {}
 

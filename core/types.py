@@ -198,6 +198,30 @@ class Projection:
 
 
 @dataclass(frozen=True)
+class ModelSettings:
+    """What determines a model component's outputs (translator, tagger): the model's identity
+    (name and version, or its weights' hash) and the options that change its outputs, in order.
+    ``signature`` is what step caches and run manifests key on."""
+
+    model: str
+    options: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def signature(self) -> str:
+        return self.model + "".join(f"|{k}={v}" for k, v in self.options)
+
+
+class Signed:
+    """A component whose ``signature`` is computed from its frozen ``settings``."""
+
+    settings: ModelSettings
+
+    @property
+    def signature(self) -> str:
+        return self.settings.signature
+
+
+@dataclass(frozen=True)
 class MarkerIssue:
     """Something that went wrong with EasyProject markers in one translation (``kind``: e.g.
     ``lost``, ``unbalanced_open``; ``detail``: readable; ``entity``: the source entity's index

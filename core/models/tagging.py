@@ -58,7 +58,7 @@ from core.errors import ProjectError
 from core.labels import ONTONOTES_TO_CONLL, LabelMap, split_tag, tags_to_spans
 from core.models.hub import (ModelSource, load_pretrained, pick_device, resolve_source,
                              source_signature)
-from core.types import Span
+from core.types import ModelSettings, Signed, Span
 
 
 @runtime_checkable
@@ -146,7 +146,7 @@ def _check_sentences(sentences: Sequence[Sequence[str]]) -> list[list[str]]:
 # ----------------------------------------------------------------------------------- spaCy
 
 
-class SpacyTagger:
+class SpacyTagger(Signed):
     """NER with an installed spaCy pipeline on pre-split words (see module docstring)."""
 
     def __init__(self, package: str, *,
@@ -177,8 +177,9 @@ class SpacyTagger:
         self.label_map = _coerce_label_map(label_map, keep, default)
         self.batch_size = batch_size
         self.name = f"spacy:{package}"
-        self.signature = (f"spacy:{package}=={nlp.meta.get('version', '?')}"
-                          f"|spacy=={spacy.__version__}|map={_map_signature(self.label_map)}")
+        self.settings = ModelSettings(
+            f"spacy:{package}=={nlp.meta.get('version', '?')}|spacy=={spacy.__version__}",
+            (("map", _map_signature(self.label_map)),))
 
     @staticmethod
     def _needed(config: Any, pipe_names: Sequence[str]) -> set[str]:
@@ -275,7 +276,7 @@ def _window_plan(counts: Sequence[int], budget: int) -> list[tuple[int, int, int
     return plan
 
 
-class HubTagger:
+class HubTagger(Signed):
     """Token-classification NER from a Hub id or local directory (see module docstring)."""
 
     def __init__(self, ref: str | ModelSource, *,
@@ -330,7 +331,7 @@ class HubTagger:
                                setting="max_tokens")
         self.name = f"hub:{source.ref}" if loaded is None else loaded_name
         base_sig = source_signature(source) if loaded is None else loaded_sig
-        self.signature = f"{base_sig}|map={_map_signature(self.label_map)}"
+        self.settings = ModelSettings(base_sig, (("map", _map_signature(self.label_map)),))
         self._mapped_tags, self._mapping_matrix = self._build_mapping()
 
     def _model_limit(self) -> int:

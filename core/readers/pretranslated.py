@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from core.cache import sha256_file
 from core.errors import ProjectError
+from core.readers.parallel import read_json_lines
 from core.types import Item, Sentence
 
 
@@ -25,22 +25,9 @@ def read_pretranslated(path: str | Path, lang: str, source_lang: str = "en") -> 
 
     path = Path(path)
     items: list[Item] = []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise ProjectError("input file not found", path=path, setting="input") from None
-    except UnicodeDecodeError as exc:
-        raise ProjectError(f"not UTF-8 text ({exc.reason})", path=path) from None
+    rows = read_json_lines(path)  # names the file and line of what is not a JSON object
     label = given_label(path.name, sha256_file(path))
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ProjectError(f"not valid JSON ({exc.msg})", path=path, line=n) from None
-        if not isinstance(obj, dict):
-            raise ProjectError("expected a JSON object", path=path, line=n)
+    for n, obj in rows:
         for key in ("target_words", "target_labels", "source_words"):
             if not isinstance(obj.get(key), list) or not all(isinstance(w, str)
                                                              for w in obj[key]):

@@ -25,6 +25,7 @@ from core.errors import ProjectError
 from core.labels import spans_to_tags
 from core.readers.conll import format_conll
 from core.readers.pharaoh import format_pharaoh
+from core.records import extra_dict
 from core.types import SentenceRecord, Sentence
 
 FORMATS = ("pharaoh", "conll", "jsonl")
@@ -90,7 +91,7 @@ def record_json(r: SentenceRecord) -> dict[str, Any]:
                       if (s.start, s.end, s.label) not in claimed],
         "translation": r.translation, "back_translation": r.back_translation,
         "marked_translation": r.marked_translation,
-        "extra": {k: v for k, v in (r.extra or {}).items() if k != "reference"},
+        "extra": {k: v for k, v in extra_dict(r).items() if k != "reference"},
     }
 
 

@@ -85,7 +85,7 @@ def record_to_dict(r: SentenceRecord) -> dict[str, Any]:
         "gold": [span_to_list(s) for s in r.gold] if r.gold is not None else None,
         "candidates": [candidate_to_dict(c) for c in r.candidates],
         "translation": r.translation, "back_translation": r.back_translation,
-        "marked_translation": r.marked_translation, "extra": _extra_to_dict(r),
+        "marked_translation": r.marked_translation, "extra": extra_dict(r),
     }
 
 
@@ -94,7 +94,8 @@ def record_to_dict(r: SentenceRecord) -> dict[str, Any]:
 TYPED_EXTRA = ("english_words", "english_entities", "marker_issues")
 
 
-def _extra_to_dict(r: SentenceRecord) -> dict[str, Any]:
+def extra_dict(r: SentenceRecord) -> dict[str, Any]:
+    """The record's ``extra`` object as stored: its extra entries plus the typed fields."""
     out = {k: v for k, v in r.extra.items() if k not in TYPED_EXTRA}
     if r.english_words is not None:
         out["english_words"] = list(r.english_words)
@@ -105,10 +106,25 @@ def _extra_to_dict(r: SentenceRecord) -> dict[str, Any]:
     return out
 
 
+def split_extra(stored: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A stored ``extra`` object -> (the other entries, the typed fields as keyword arguments
+    of :class:`SentenceRecord`); old and new records store them alike."""
+    stored = dict(stored or {})
+    typed: dict[str, Any] = {}
+    if "english_words" in stored:
+        typed["english_words"] = tuple(str(w) for w in stored.pop("english_words"))
+    if "english_entities" in stored:
+        typed["english_entities"] = tuple(span_from_list(s) for s in
+                                          stored.pop("english_entities"))
+    if "marker_issues" in stored:
+        typed["marker_issues"] = tuple(MarkerIssue(str(i[0]), str(i[1]) if len(i) > 1 else "")
+                                       for i in stored.pop("marker_issues"))
+    return stored, typed
+
+
 def record_from_dict(d: Mapping[str, Any]) -> SentenceRecord:
     gold = d.get("gold")
-    typed = {k: v for k, v in (d.get("extra") or {}).items() if k in TYPED_EXTRA}
-    extra = {k: v for k, v in (d.get("extra") or {}).items() if k not in TYPED_EXTRA}
+    extra, typed = split_extra(d.get("extra"))
     return SentenceRecord(
         d["id"], d["lang"], _sentence_from_dict(d["source"]), _sentence_from_dict(d["target"]),
         tuple(span_from_list(s) for s in d["source_entities"]),
@@ -118,12 +134,7 @@ def record_from_dict(d: Mapping[str, Any]) -> SentenceRecord:
         tuple(span_from_list(s) for s in gold) if gold is not None else None,
         tuple(candidate_from_dict(c) for c in d.get("candidates", [])),
         d.get("translation", ""), d.get("back_translation", ""),
-        d.get("marked_translation", ""), extra,
-        tuple(str(w) for w in typed["english_words"]) if "english_words" in typed else None,
-        tuple(span_from_list(s) for s in typed["english_entities"])
-        if "english_entities" in typed else None,
-        tuple(MarkerIssue(str(k), str(v)) for k, v in typed["marker_issues"])
-        if "marker_issues" in typed else None,
+        d.get("marked_translation", ""), extra, **typed,
     )
 
 

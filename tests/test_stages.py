@@ -133,3 +133,25 @@ def test_typed_record_fields_read_old_records_and_store_them_as_before() -> None
     assert json.dumps(record_to_dict(rec), sort_keys=True) == json.dumps(stored, sort_keys=True)
     plain = record_from_dict({**stored, "extra": {}})
     assert plain.english_words is None and plain.marker_issues is None
+
+
+def test_typed_fields_survive_the_jsonl_export_and_import(tmp_path) -> None:
+    from core.export import record_json
+    from core.importers.jsonl import import_jsonl
+    from core.records import record_from_dict as decode
+
+    rec = decode({
+        "id": "s1", "lang": "pt",
+        "source": {"id": "s1", "lang": "pt", "words": ["Ana", "saiu"], "labels": ["B-PER", "O"]},
+        "target": {"id": "s1", "lang": "pt", "words": ["Ana", "saiu"], "labels": ["B-PER", "O"]},
+        "source_entities": [[0, 1, "PER"]],
+        "alignment": {"aligner": "a", "links": [[0, 0], [1, 1]], "possible": [], "scores": []},
+        "projections": [], "predicted": [], "gold": [[0, 1, "PER"]], "candidates": [],
+        "extra": {"english_words": ["Ana", "left"], "english_entities": [[0, 1, "PER"]],
+                  "marker_issues": [["moved", "entity 0 moved"]]}})
+    f = tmp_path / "x.jsonl"
+    f.write_text(json.dumps(record_json(rec)) + "\n", "utf-8")
+    (back,) = import_jsonl(f).records
+    assert back.english_words == rec.english_words
+    assert back.english_entities == rec.english_entities
+    assert back.marker_issues == rec.marker_issues

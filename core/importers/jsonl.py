@@ -13,6 +13,7 @@ from core.importers.base import Given, Imported, given_file, merge_candidates
 from core.labels import tags_to_spans
 from core.readers.parallel import read_json_lines
 from core.readers.pharaoh import parse_pharaoh_line
+from core.records import split_extra
 from core.types import Candidate, Projection, Reason, Sentence, SentenceRecord, Span
 
 TOOL = "projection-inspector"
@@ -73,6 +74,10 @@ def _record(obj: dict[str, Any], n: int, shown: str, lang: str | None) -> Senten
     entities = tuple(p.source for p in sorted(projections, key=lambda p: p.entity)) \
         if projections else tuple(tags_to_spans(sl)) if sl else ()
     gold = tuple(tags_to_spans(gl)) if gl is not None else None
+    try:
+        extra, typed = split_extra(obj.get("extra") if isinstance(obj.get("extra"), dict) else {})
+    except (TypeError, ValueError, IndexError, KeyError, ProjectError) as exc:
+        raise ProjectError(f"malformed 'extra' entry ({exc})", path=shown, line=n) from None
     return SentenceRecord(
         sid, lg, Sentence(sid, str(obj.get("source_lang", "en")), tuple(sw),
                           tuple(sl) if sl is not None else None),
@@ -81,7 +86,7 @@ def _record(obj: dict[str, Any], n: int, shown: str, lang: str | None) -> Senten
         translation=str(obj.get("translation", "")),
         back_translation=str(obj.get("back_translation", "")),
         marked_translation=str(obj.get("marked_translation", "")),
-        extra=dict(obj.get("extra") or {}))
+        extra=extra, **typed)
 
 
 def import_jsonl(path: str | Path, *, lang: str | None = None, dataset: str | None = None,

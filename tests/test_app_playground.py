@@ -40,6 +40,9 @@ def test_empty_translation_asks_for_one() -> None:
 
 
 ME5_SPECS = ["me5-small:itermax", "me5-small:inter", "me5-small:mwmf", "me5-small:awesome"]
+#: me5-small-ft: the same methods with the packaged alignment adapter, offered after them
+OFFERED = ME5_SPECS + ["me5-small-ft:itermax", "me5-small-ft:inter", "me5-small-ft:mwmf",
+                       "me5-small-ft:awesome"]
 
 
 def test_aligner_choices_offer_eflomal_only_with_a_corpus(tmp_path, monkeypatch) -> None:
@@ -51,20 +54,20 @@ def test_aligner_choices_offer_eflomal_only_with_a_corpus(tmp_path, monkeypatch)
     assert list(ME5) == ME5_SPECS
     monkeypatch.setenv("PROJ_DATASETS", str(tmp_path))  # an existing datasets directory
     monkeypatch.setattr(eflomal_aligner, "eflomal_binary", lambda: tmp_path / "eflomal")
-    assert aligner_choices("de") == ME5_SPECS + ["eflomal:priors"]
-    assert aligner_choices("sw", corpus=True) == ME5_SPECS + ["eflomal"]  # sw -> MAFAND en-swa
-    assert aligner_choices("SWA") == ME5_SPECS + ["eflomal:priors"]
-    assert aligner_choices("pt") == ME5_SPECS  # no English-Portuguese corpus
-    assert aligner_choices("bam") == ME5_SPECS  # MAFAND pairs Bambara with French
+    assert aligner_choices("de") == OFFERED + ["eflomal:priors"]
+    assert aligner_choices("sw", corpus=True) == OFFERED + ["eflomal"]  # sw -> MAFAND en-swa
+    assert aligner_choices("SWA") == OFFERED + ["eflomal:priors"]
+    assert aligner_choices("pt") == OFFERED  # no English-Portuguese corpus
+    assert aligner_choices("bam") == OFFERED  # MAFAND pairs Bambara with French
     monkeypatch.setenv("PROJ_DATASETS", str(tmp_path / "missing"))
-    assert aligner_choices("de") == ME5_SPECS
+    assert aligner_choices("de") == OFFERED
     monkeypatch.setenv("PROJ_DATASETS", str(tmp_path))
 
     def no_binary():
         raise ProjectError("eflomal is not installed")
 
     monkeypatch.setattr(eflomal_aligner, "eflomal_binary", no_binary)
-    assert aligner_choices("de", corpus=True) == ME5_SPECS
+    assert aligner_choices("de", corpus=True) == OFFERED
 
 
 @pytest.mark.models

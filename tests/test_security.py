@@ -163,5 +163,5 @@ def test_read_only_offers_no_eflomal(monkeypatch) -> None:
     monkeypatch.delenv("PROJ_READ_ONLY", raising=False)
     assert pg.EFLOMAL_PRIORS in pg.aligner_choices("de")
     monkeypatch.setenv("PROJ_READ_ONLY", "1")
-    assert pg.aligner_choices("de") == list(pg.ME5)
-    assert pg.aligner_choices("de", corpus=True) == list(pg.ME5)
+    assert pg.aligner_choices("de") == [*pg.ME5, *pg.FT]
+    assert pg.aligner_choices("de", corpus=True) == [*pg.ME5, *pg.FT]

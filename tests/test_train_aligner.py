@@ -211,3 +211,40 @@ def test_bad_pairs_file_names_the_line(tmp_path) -> None:
     with pytest.raises(ProjectError) as err:
         read_pairs(path)
     assert err.value.line == 2
+
+
+# ----------------------------------------------------------------------------- registry
+
+def test_packaged_adapter_is_registered_and_checksummed() -> None:
+    """``me5-small-ft`` is an encoder of the models registry (so ``me5-small-ft:<method>`` is an
+    aligner for every method); its signature carries the committed SHA256SUMS' hash."""
+    import hashlib
+
+    from core.models.align_adapter import adapter_dir, adapter_signature, read_config
+    from core.models.registry import parse
+
+    assert parse("me5-small-ft", "encoder").entry.key == "me5-small-ft"
+    directory = adapter_dir("me5-small-ft")
+    digest = hashlib.sha256((directory / "SHA256SUMS").read_bytes()).hexdigest()[:16]
+    assert f"#{digest}|" in adapter_signature("me5-small-ft")
+    meta = read_config(directory)
+    assert meta["encoder"] == "me5-small" and meta["layer"] == 8
+    assert meta["data"]["overlap"]["pairs_removed"] == 0
+    size = sum(p.stat().st_size for p in directory.iterdir())
+    assert size <= 10 * 1024 * 1024
+
+
+@pytest.mark.models
+@pytest.mark.slow
+def test_fine_tuned_aligner_names_resolve_for_every_method() -> None:
+    from core.aligners.registry import EMBEDDING_METHODS, get_aligner
+
+    pair = [("The Commission met in Brussels .".split(),
+             "Die Kommission tagte in Brüssel .".split())]
+    plain = get_aligner("me5-small:itermax")
+    for method in EMBEDDING_METHODS:
+        tuned = get_aligner(f"me5-small-ft:{method}")
+        assert tuned.name == f"me5-small-ft:{method}"
+        assert "align-adapter:me5-small-align#" in tuned.signature
+        assert tuned.signature != plain.signature
+        assert tuned.align(pair)[0].links

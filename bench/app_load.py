@@ -9,7 +9,10 @@ Starts the app on 127.0.0.1 over the committed runs (``data/runs``) and measures
 2. ``--sessions`` concurrent sessions (one Chromium, one context each) working for
    ``--seconds``: each opens the inspector or the dashboard, then clicks "next ▶" or switches
    benchmarks three times, again and again. Every page load and every click counts as one
-   page; an exception on the page or a timeout counts as an error.
+   page; an exception on the page or a timeout counts as an error. All sessions start at once
+   with an empty browser cache, so their first loads (and the first clicks after them) share
+   the cores with eight browsers loading the app's scripts; ``--warm`` measures returning
+   visitors instead (each session's browser has loaded the app once before the clock starts).
 
 Where the time goes, in counters that do not depend on the machine's load: for each kind of
 interaction of one session alone, the app server's CPU time, the browser's CPU time, the script
@@ -21,7 +24,7 @@ Ends with one line::
 
     sessions=8 p95_page_s=<x> p50_page_s=<x> errors=<n> first_load_max_s=<x> next_sentence_ms=<x> dashboard_switch_ms=<x>
 
-Usage: ``.venv/bin/python bench/app_load.py [--sessions 8] [--seconds 60]``
+Usage: ``.venv/bin/python bench/app_load.py [--sessions 8] [--seconds 60] [--repeat 1] [--warm]``
 """
 
 from __future__ import annotations
@@ -109,7 +112,15 @@ class Probe:
 
     def __init__(self, page) -> None:
         self.n: dict[str, float] = {}
+        self.cdp = None
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    async def devtools(self, ctx, page) -> "Probe":
+        """Also read the page's own main-thread times (script, layout + style) from Chromium's
+        performance metrics."""
+        self.cdp = await ctx.new_cdp_session(page)
+        await self.cdp.send("Performance.enable")
+        return self
 
     def _add(self, key: str, value: float = 1) -> None:
         self.n[key] = self.n.get(key, 0) + value
@@ -132,8 +143,15 @@ class Probe:
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self._add(f"el:{msg.delta.new_element.WhichOneof('type')}", len(payload))
 
-    def snapshot(self) -> dict[str, float]:
-        return dict(self.n)
+    async def snapshot(self) -> dict[str, float]:
+        out = dict(self.n)
+        if self.cdp is not None:
+            m = {x["name"]: x["value"] for x in
+                 (await self.cdp.send("Performance.getMetrics"))["metrics"]}
+            out["page_script_s"] = m.get("ScriptDuration", 0.0)
+            out["page_layout_s"] = m.get("LayoutDuration", 0.0) + m.get("RecalcStyleDuration",
+                                                                        0.0)
+        return out
 
 
 class Meter:
@@ -146,28 +164,28 @@ class Meter:
         self.server = [p for p in psutil.process_iter(["cmdline"])
                        if "streamlit" in " ".join(p.info["cmdline"] or [])
                        and f"--server.port {port}" in " ".join(p.info["cmdline"] or [])]
+        self.browser: dict[int, float] = {}  # pid -> CPU seconds when last seen (kept on exit)
 
     def cpu(self) -> dict[str, float]:
         import psutil
 
         server = sum(t.user + t.system for t in (p.cpu_times() for p in self.server))
-        browser = 0.0
         for proc in psutil.Process().children(recursive=True):
             try:
                 if "chrom" in proc.name().lower():
                     t = proc.cpu_times()
-                    browser += t.user + t.system
+                    self.browser[proc.pid] = t.user + t.system
             except psutil.Error:  # a renderer that just exited
                 continue
-        return {"cpu_server_s": server, "cpu_browser_s": browser}
+        return {"cpu_server_s": server, "cpu_browser_s": sum(self.browser.values())}
 
 
 async def counted(meter: Meter, probe: Probe, rows: list[dict], kind: str, action) -> float:
     """Run ``action`` (a coroutine returning its wall time) and add one row of counters."""
-    c0, n0 = meter.cpu(), probe.snapshot()
+    c0, n0 = meter.cpu(), await probe.snapshot()
     wall = await action
     await asyncio.sleep(0.3)  # let the last frames and the browser's drawing finish
-    c1, n1 = meter.cpu(), probe.snapshot()
+    c1, n1 = meter.cpu(), await probe.snapshot()
     rows.append({"kind": kind, "wall_s": wall,
                  **{k: c1[k] - c0[k] for k in c0},
                  **{k: n1.get(k, 0) - n0.get(k, 0) for k in set(n1) | set(n0)}})
@@ -184,7 +202,7 @@ async def alone(browser, base: str, run: str, meter: Meter, repeat: int
         for _ in range(repeat):
             ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
             page = await ctx.new_page()
-            probe = Probe(page)
+            probe = await Probe(page).devtools(ctx, page)
             target = f"inspector?run={run}" if path == "inspector" else path
             wall = await counted(meter, probe, rows, f"load {path or 'home'}",
                                  open_page(page, base, target))
@@ -192,7 +210,7 @@ async def alone(browser, base: str, run: str, meter: Meter, repeat: int
             await ctx.close()
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await ctx.new_page()
-    probe = Probe(page)
+    probe = await Probe(page).devtools(ctx, page)
     await open_page(page, base, f"inspector?run={run}")
     nexts = [await counted(meter, probe, rows, "next ▶", next_sentence(page))
              for _ in range(3 * repeat)]
@@ -208,11 +226,10 @@ async def alone(browser, base: str, run: str, meter: Meter, repeat: int
              "switch_ms": 1000 * statistics.median(switches)}, rows)
 
 
-async def worker(browser, base: str, run: str, seed: int, deadline: float,
+async def worker(ctx, base: str, run: str, seed: int, deadline: float,
                  times: list[tuple[str, float]], errors: list[str]) -> None:
     rng = random.Random(seed)
-    ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await ctx.new_page()
+    page = ctx.pages[0]
     try:
         while time.monotonic() < deadline:
             try:
@@ -233,7 +250,7 @@ async def worker(browser, base: str, run: str, seed: int, deadline: float,
         await ctx.close()
 
 
-async def measure(base: str, sessions: int, seconds: float, repeat: int) -> dict:
+async def measure(base: str, sessions: int, seconds: float, repeat: int, warm: bool) -> dict:
     from playwright.async_api import async_playwright
 
     run = demo_run()
@@ -251,10 +268,17 @@ async def measure(base: str, sessions: int, seconds: float, repeat: int) -> dict
             single, rows = await alone(browser, base, run, meter, repeat)
             times: list[tuple[str, float]] = []
             errors: list[str] = []
+            contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000})
+                        for _ in range(sessions)]
+            for ctx in contexts:
+                page = await ctx.new_page()
+                if warm:  # a returning visitor: the app's scripts are in the browser's cache
+                    await open_page(page, base, f"inspector?run={run}")
+                    await open_page(page, base, "dashboard")
             before = meter.cpu()
             deadline = time.monotonic() + seconds
-            await asyncio.gather(*(worker(browser, base, run, k, deadline, times, errors)
-                                   for k in range(sessions)))
+            await asyncio.gather(*(worker(ctx, base, run, k, deadline, times, errors)
+                                   for k, ctx in enumerate(contexts)))
             after = meter.cpu()
         finally:
             await browser.close()
@@ -274,7 +298,8 @@ def counters_table(rows: list[dict]) -> list[str]:
     """Median counters per kind of interaction of the session alone."""
     kinds = list(dict.fromkeys(r["kind"] for r in rows))
     out = [f"{'one session alone':<18} {'n':>3} {'wall ms':>8} {'server CPU ms':>13} "
-           f"{'browser CPU ms':>14} {'runs full/frag':>14} {'KB sent':>8}  largest elements (KB)"]
+           f"{'browser CPU ms':>14} {'page script/layout ms':>21} {'runs full/frag':>14} "
+           f"{'KB sent':>8}  largest elements (KB)"]
     for kind in kinds:
         rs = [r for r in rows if r["kind"] == kind]
 
@@ -285,6 +310,7 @@ def counters_table(rows: list[dict]) -> list[str]:
         shown = ", ".join(f"{k} {v / 1024:.0f}" for k, v in els[:3] if v >= 1024)
         out.append(f"{kind:<18} {len(rs):>3} {1000 * med('wall_s'):>8.0f} "
                    f"{1000 * med('cpu_server_s'):>13.0f} {1000 * med('cpu_browser_s'):>14.0f} "
+                   f"{1000 * med('page_script_s'):>10.0f}/{1000 * med('page_layout_s'):<10.0f} "
                    f"{med('full_runs'):>6.0f}/{med('fragment_runs'):<7.0f} "
                    f"{med('bytes') / 1024:>8.0f}  {shown}")
     return out
@@ -305,11 +331,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--repeat", type=int, default=1,
                     help="measure each interaction of the session alone this many times")
+    ap.add_argument("--warm", action="store_true",
+                    help="returning visitors: each session's browser context opens the "
+                         "inspector and the dashboard once before the measured seconds (by "
+                         "default all sessions start with an empty browser cache at once)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         with serve(Path(tmp), env={"PROJ_RUNS": str(Path(tmp) / "user-runs"),
                                    "PROJ_READ_ONLY": "1"}) as base:
-            r = asyncio.run(measure(base, args.sessions, args.seconds, args.repeat))
+            r = asyncio.run(measure(base, args.sessions, args.seconds, args.repeat,
+                                    args.warm))
     firsts = {k[6:]: v for k, v in r["single"].items() if k.startswith("first_")}
     times = [t for _, t in r["times"]]
     print("\n".join(counters_table(r["rows"])))
@@ -321,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
           f"page), browser {r['cpu_browser_s']:.0f} s ({1000 * r['cpu_browser_s'] / n:.0f} ms "
           f"per page) (of {2 * args.seconds:.0f} core-seconds on 2 cores, shared with "
           f"anything else running)")
-    print(f"sessions={args.sessions} p95_page_s={pct(times, 0.95):.2f} "
+    print(f"sessions={args.sessions}{' warm=1' if args.warm else ''} p95_page_s={pct(times, 0.95):.2f} "
           f"p50_page_s={pct(times, 0.5):.2f} errors={r['errors']} "
           f"first_load_max_s={max(firsts.values()):.2f} "
           f"next_sentence_ms={r['single']['next_ms']:.0f} "

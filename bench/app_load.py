@@ -352,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
           f"page), browser {r['cpu_browser_s']:.0f} s ({1000 * r['cpu_browser_s'] / n:.0f} ms "
           f"per page) (of {2 * args.seconds:.0f} core-seconds on 2 cores, shared with "
           f"anything else running)")
-    print(f"sessions={args.sessions}{' warm=1' if args.warm else ''} p95_page_s={pct(times, 0.95):.2f} "
+    warm = " warm=1" if args.warm else ""
+    print(f"sessions={args.sessions}{warm} p95_page_s={pct(times, 0.95):.2f} "
           f"p50_page_s={pct(times, 0.5):.2f} errors={r['errors']} "
           f"first_load_max_s={max(firsts.values()):.2f} "
           f"next_sentence_ms={r['single']['next_ms']:.0f} "

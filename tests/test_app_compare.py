@@ -136,3 +136,19 @@ def test_committed_demo_runs_compare(monkeypatch) -> None:
     assert not at.exception and not at.error
     assert len(at.multiselect(key=S.CMP_RUNS).value) >= 2
     assert at.get("plotly_chart")
+
+
+def test_a_full_run_wins_over_its_summary_only_copy(runs, tmp_path) -> None:
+    """The committed summaries (data/runs, the first root) must not hide the full local run
+    of the same id from the compare page and the inspector."""
+    from core.runs import export_summary
+
+    root, ids = runs
+    run_id = next(iter(ids.values()))
+    summaries = tmp_path / "summaries"
+    export_summary(root, run_id, summaries)
+    found, _ = ui.runs.all_runs([summaries, root])
+    same = [r for r in found if r.run_id == run_id]
+    assert len(same) == 1 and same[0].has_sentences and same[0].root == root.resolve()
+    found, _ = ui.runs.all_runs([summaries])
+    assert [r.has_sentences for r in found if r.run_id == run_id] == [False]

@@ -81,13 +81,17 @@ def _scan(roots: tuple[str, ...], stamps: tuple[float, ...]) -> tuple[list[RunIn
 
 
 def all_runs(roots: Sequence[Path] | None = None) -> tuple[list[RunInfo], list[str]]:
-    """Every readable run in the roots (first root wins for a duplicate id) and the messages
-    of broken run directories."""
+    """Every readable run in the roots (first root wins for a duplicate id, except that a run
+    with its sentence table wins over a summary-only copy: the committed summaries must not
+    hide the full local runs from the inspector and the compare page) and the messages of
+    broken run directories."""
     roots = list(roots) if roots is not None else configured_roots()
     runs, errors = _scan(tuple(str(r) for r in roots), tuple(_stamp(r) for r in roots))
     unique: dict[str, RunInfo] = {}
     for r in runs:
-        unique.setdefault(r.run_id, r)
+        kept = unique.get(r.run_id)
+        if kept is None or (r.has_sentences and not kept.has_sentences):
+            unique[r.run_id] = r
     return list(unique.values()), errors
 
 

@@ -31,15 +31,14 @@ PACKAGED = {"me5-small-ft": "me5-small-align"}
 
 def adapter_dir(name: str) -> Path:
     """The directory of a packaged encoder name (``me5-small-ft``) or an adapter directory."""
-    path = MODELS_DIR / PACKAGED.get(name, name)
-    if (path / ALIGN_CONFIG).is_file():
-        return path
-    path = Path(name).expanduser()
-    if (path / ALIGN_CONFIG).is_file():
-        return path.resolve()
-    raise ProjectError(f"no alignment adapter {name!r}", setting="aligner",
-                       hint=f"packaged: {', '.join(PACKAGED)}; or a directory written by "
-                            "`python -m core train-aligner` (its model/ folder)")
+    from core.models.ner_model import find_dir
+
+    found = find_dir(PACKAGED.get(name, name), ALIGN_CONFIG)
+    if found is None:
+        raise ProjectError(f"no alignment adapter {name!r}", setting="aligner",
+                           hint=f"packaged: {', '.join(PACKAGED)}; or a directory written by "
+                                "`python -m core train-aligner` (its model/ folder)")
+    return found
 
 
 def read_config(directory: Path) -> dict[str, Any]:

@@ -40,15 +40,20 @@ def packaged() -> list[str]:
 
 def model_dir(name: str) -> Path:
     """``data/models/<name>`` for a packaged model, else ``name`` as a directory."""
-    path = MODELS_DIR / name
-    if (path / NER_CONFIG).is_file():
-        return path
-    path = Path(name).expanduser()
-    if (path / NER_CONFIG).is_file():
-        return path.resolve()
-    raise ProjectError(f"no NER model {name!r}", setting="tagger",
-                       hint=f"packaged: {', '.join(packaged()) or 'none'}; or a directory "
-                            "written by `python -m core train-ner` (its model/ folder)")
+    found = find_dir(name, NER_CONFIG)
+    if found is None:
+        raise ProjectError(f"no NER model {name!r}", setting="tagger",
+                           hint=f"packaged: {', '.join(packaged()) or 'none'}; or a directory "
+                                "written by `python -m core train-ner` (its model/ folder)")
+    return found
+
+
+def find_dir(name: str, marker: str) -> Path | None:
+    """``data/models/<name>`` or the directory ``name``, whichever holds ``marker`` first."""
+    for path in (MODELS_DIR / name, Path(name).expanduser()):
+        if (path / marker).is_file():
+            return path if path.parent == MODELS_DIR else path.resolve()
+    return None
 
 
 def verify(directory: Path, what: str = "NER model") -> str:

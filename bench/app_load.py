@@ -3,9 +3,9 @@
 Starts the app on 127.0.0.1 over the committed runs (``data/runs``) and measures, in one run:
 
 1. one session alone on a warm server: the first load of every page (navigation until the
-   page's script is idle and its title is shown), "next ▶" on the inspector (click until the
-   next sentence is shown), and a change of benchmark on the dashboard (click until the new
-   benchmark's table is shown);
+   page's script is idle, its title is shown and no element is still a loading placeholder),
+   "next ▶" on the inspector (click until the next sentence is shown), and a change of
+   benchmark on the dashboard (click until the new benchmark's table is shown);
 2. ``--sessions`` concurrent sessions (one Chromium, one context each) working for
    ``--seconds``: each opens the inspector or the dashboard, then clicks "next ▶" or switches
    benchmarks three times, again and again. Every page load and every click counts as one
@@ -63,8 +63,14 @@ def demo_run() -> str:
     return runs[0].run_id
 
 
+#: the placeholder Streamlit draws while an element's code is still loading in the browser
+SKELETON = '[data-testid="stSkeleton"]'
+
+
 def _settled(extra: str = "true") -> str:
-    return f"() => !!document.querySelector('{IDLE}') && ({extra})"
+    """The script is idle, every element is drawn (no placeholder left) and ``extra`` holds."""
+    return (f"() => !!document.querySelector('{IDLE}') && "
+            f"!document.querySelector('{SKELETON}') && ({extra})")
 
 
 _TITLE = ("(t) => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === t)")

@@ -61,8 +61,8 @@ def run(cfg: RunConfig, args: argparse.Namespace) -> dict[str, Any]:
     if not run_dir(args.runs, rid).exists():
         log(f"running {rid}")
         execute(cfg, args.runs, datasets_root=args.datasets)
-    if args.export and cfg.aligner.startswith(f"{TUNED}:"):
-        export_summary(args.runs, rid, args.export)  # the plain runs are committed already
+    if args.export and cfg.aligner.startswith(f"{TUNED}:") and cfg.dataset == "europarl_ner":
+        export_summary(args.runs, rid, args.export)  # the plain ones are committed already
     return read_run(args.runs, rid).metrics
 
 
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--datasets", type=Path, default=datasets_dir())
     ap.add_argument("--export", type=Path, default=None,
                     help="write summary-only copies (manifest + metrics.json) of the "
-                         f"{TUNED} runs here")
+                         f"{TUNED} Europarl-NER runs here")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = ap.parse_args(argv)
     if args.limit is not None and args.limit < 1:

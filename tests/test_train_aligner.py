@@ -248,3 +248,12 @@ def test_fine_tuned_aligner_names_resolve_for_every_method() -> None:
         assert "align-adapter:me5-small-align#" in tuned.signature
         assert tuned.signature != plain.signature
         assert tuned.align(pair)[0].links
+
+
+def test_cli_names_a_bad_sample_size(tmp_path, capsys) -> None:
+    from core.cli import main
+
+    assert main(["train-aligner", "--out", str(tmp_path / "o"), "--size", "bogus=3"]) == 2
+    assert "unknown sample size(s) ['bogus']" in capsys.readouterr().err
+    assert main(["train-aligner", "--out", str(tmp_path / "o"), "--size", "menyo"]) == 2
+    assert "--size" in capsys.readouterr().err

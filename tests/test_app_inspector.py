@@ -33,9 +33,21 @@ def open_page(runs, monkeypatch, tmp_path):
     return app_opener(APP, PAGE, runs[0], monkeypatch, tmp_path)
 
 
+def _svg(at: AppTest) -> str:
+    """The static alignment drawing (the default: no Plotly figure on the page)."""
+    assert not at.get("plotly_chart"), "the default view must not load Plotly"
+    svgs = [m.value for m in at.markdown if 'class="pi-links"' in m.value]
+    assert len(svgs) == 1, "no alignment SVG on the page"
+    return svgs[0]
+
+
 def _figure(at: AppTest) -> dict:
+    """Switch on "Interactive figure" and return the Plotly spec (the SVG is gone then)."""
+    at.toggle(key=S.INSP_INTERACTIVE).set_value(True).run()
+    assert not at.exception
     charts = at.get("plotly_chart")
     assert charts, "no plotly chart on the page"
+    assert not any('class="pi-links"' in m.value for m in at.markdown)
     return json.loads(charts[0].proto.spec)
 
 
@@ -52,7 +64,8 @@ def test_opens_first_run_without_exception(open_page, runs) -> None:
     assert at.query_params[S.QP_RUN] == run and at.query_params[S.QP_SID] == sid
     assert any(s.value == f"Sentence {sid}" for s in at.subheader)
     assert {"Why", "Candidates", "Translation steps"} <= {s.value for s in at.subheader}
-    assert _figure(at)["data"], "the alignment figure has traces"
+    assert at.toggle(key=S.INSP_INTERACTIVE).value is False
+    assert _svg(at).count('<line class="link ') > 0, "the alignment drawing has links"
     root = runs[0]
     signature = next(r for r in list_runs([root]) if r.run_id == run).manifest["signature"]
     assert signature.startswith("pipeline:") and signature in [c.value for c in at.code]
@@ -65,6 +78,9 @@ def test_deep_link_opens_sentence_view_and_focus(open_page, runs) -> None:
     assert at.selectbox(key=S.INSP_SID).value == "demo/pt/test:3"
     assert at.radio(key=S.INSP_VIEW).value == "matrix"
     assert at.selectbox(key=S.INSP_FOCUS).value == "e0"
+    svg = _svg(at)
+    assert 'data-layout="matrix"' in svg and "Agência" in svg
+    assert '<rect class="link link-both focus"' in svg      # entity 0's links emphasised
     fig = _figure(at)
     assert fig["layout"]["xaxis"]["side"] == "top"           # matrix layout
     assert "Agência" in " ".join(fig["layout"]["xaxis"]["ticktext"])
@@ -141,9 +157,14 @@ def test_why_section_explains_each_entity(open_page, runs) -> None:
 
 def test_focus_highlights_links_of_an_entity(open_page, runs) -> None:
     at = open_page(run=runs[1]["pt-union"], sid="demo/pt/test:7", view="columns")
-    plain = _figure(at)
-    assert not any(t.get("line", {}).get("width") == 3.5 for t in plain["data"])
+    plain = _svg(at)
+    assert 'data-layout="columns"' in plain
+    assert " focus" not in plain and " faded" not in plain and " hot" not in plain
     at.selectbox(key=S.INSP_FOCUS).select("e0").run()
+    svg = _svg(at)
+    assert '<line class="link link-both focus"' in svg and '<text class="w w-s hot"' in svg
+    assert '<line class="link link-both faded"' in svg
+    assert at.query_params[S.QP_FOCUS] == "e0"
     fig = _figure(at)
     bold = [t for t in fig["data"] if t.get("line", {}).get("width") == 3.5]
     assert bold, "focused links are drawn bold"
@@ -169,6 +190,7 @@ def test_user_tokens_are_escaped(open_page, runs) -> None:
     html = _html(at)
     assert "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;<title>" in _svg(at)  # a word of the drawing
     assert "<img" not in json.dumps(_figure(at))
     # the raw token is still the word (escaping is for display only)
     assert f"source word 2: {XSS}" in at.selectbox(key=S.INSP_FOCUS).options
@@ -211,6 +233,7 @@ def test_committed_demo_runs_open_in_the_inspector(monkeypatch) -> None:
     assert not at.exception and not at.error
     assert at.selectbox(key=S.INSP_SID).value == sid
     assert isinstance(at.dataframe[0].value, pd.DataFrame)
+    assert '<line class="link ' in _svg(at)
     assert _figure(at)["data"]
 
 

@@ -81,6 +81,7 @@ INSP_VIEW = "insp_view"
 INSP_FOCUS = "insp_focus"
 INSP_TABLE = "insp_table"
 INSP_FIGURE = "insp_figure"
+INSP_INTERACTIVE = "insp_interactive"  # the Plotly figure instead of the static SVG
 INSP_TABLE_IDS = "_insp_table_ids"
 
 # -- session state: compare ----------------------------------------------------------------

@@ -478,7 +478,7 @@ class InspectorView:
     """What the inspector draws for one sentence under one or more runs."""
 
     layout: str
-    figure: go.Figure
+    figure: go.Figure | None  # None when built with ``figure=False``
     html: str
     why: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
@@ -486,9 +486,11 @@ class InspectorView:
 
 
 def build_inspector_view(records: Sequence[SentenceRecord], names: Sequence[str] = (), *,
-                         focus: str = "", layout: str = "auto") -> InspectorView:
+                         focus: str = "", layout: str = "auto", figure: bool = True
+                         ) -> InspectorView:
     """The figure, sentence HTML and tables for ``records`` (one sentence under 1–4 runs with
-    the same words; the first record provides the entities and the tables)."""
+    the same words; the first record provides the entities and the tables). ``figure=False``:
+    no Plotly figure (a page that draws the static SVG of :mod:`core.viz.links_svg`)."""
     if not records:
         raise ValueError("no record to show")
     first = records[0]
@@ -500,7 +502,7 @@ def build_inspector_view(records: Sequence[SentenceRecord], names: Sequence[str]
         boxes = [b for b in boxes if b.status == "gold"]
     fig = alignment_figure(first.source.words, first.target.words,
                            [r.alignment for r in records], names=names, boxes=boxes,
-                           focus_src=fs, focus_tgt=ft, layout=concrete)
+                           focus_src=fs, focus_tgt=ft, layout=concrete) if figure else None
     hot_t = set(ft) | {j for i, j in first.alignment.links if i in fs}
     return InspectorView(
         concrete, fig, record_html(first, highlight_src=sorted(fs), highlight_tgt=sorted(hot_t)),

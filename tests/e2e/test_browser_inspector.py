@@ -1,6 +1,7 @@
 """The inspector and compare pages in headless Chromium: deep links on a fresh server, sentence
-navigation updating the URL, clicking a word to highlight its links, escaping of hostile
-tokens, and screenshots (test-artifacts/, plus docs/screenshot.png for the README)."""
+navigation updating the URL (with the static alignment drawing and no Plotly loaded), the
+highlight picker in the drawing, clicking a word of the interactive figure to highlight its
+links, escaping of hostile tokens, and screenshots (test-artifacts/, plus docs/screenshot.png for the README)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,18 @@ def test_deep_link_as_first_request_of_a_fresh_server(e2e_runs, serve, browser, 
             context.close()
 
 
+_PLOTLY_LOADED = """() => performance.getEntriesByType('resource')
+    .some(e => /PlotlyChart|plotly/i.test(e.name))"""
+
+
 def test_inspector_renders_and_next_updates_the_url(goto, e2e_runs, artifacts) -> None:
     _, ids = e2e_runs
     page = goto(f"inspector?run={ids['pt-prefix']}&sid=demo/pt/test:7&sort=index",
                 "Sentence demo/pt/test:7")
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    page.locator(".pi-links svg text.w-s").first.wait_for()   # the static drawing
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    assert page.locator(".pi-links svg text.w-s").count() > 3
+    assert page.locator(".pi-links svg line.link").count() > 3
     page.locator(".pi-ent").first.wait_for()
     assert page.locator(".pi-ent").count() > 3        # entity spans in the sentence HTML
     page.get_by_text("length ratio:").first.wait_for()
@@ -63,12 +71,16 @@ def test_inspector_renders_and_next_updates_the_url(goto, e2e_runs, artifacts) -
     sid = _params(page.url)["sid"]
     assert sid == "demo/pt/test:8"
     page.get_by_text(f"Sentence {sid}").wait_for()
+    page.locator(".pi-links svg text.w-s").first.wait_for()
+    assert not page.evaluate(_PLOTLY_LOADED), "the default inspector must not load Plotly"
 
 
 def test_clicking_a_word_highlights_its_links(goto, e2e_runs, idle, artifacts) -> None:
     _, ids = e2e_runs
     page = goto(f"inspector?run={ids['pt-union']}&sid=demo/pt/test:3&view=rows",
                 "Sentence demo/pt/test:3")
+    page.locator(".pi-links svg").wait_for()
+    page.get_by_text("Interactive figure").click()      # the Plotly figure, on request
     chart = page.locator('[data-testid="stPlotlyChart"]')
     chart.locator("g.textpoint text").first.wait_for()
     word = chart.locator("g.textpoint text").filter(has_text=re.compile(r"^Guiana$")).first
@@ -87,6 +99,23 @@ def test_clicking_a_word_highlights_its_links(goto, e2e_runs, idle, artifacts) -
     page.screenshot(path=str(artifacts / "inspector_focus_click.png"))
 
 
+def test_highlight_picker_emphasises_links_in_the_drawing(goto, e2e_runs, artifacts) -> None:
+    _, ids = e2e_runs
+    page = goto(f"inspector?run={ids['pt-union']}&sid=demo/pt/test:3&view=rows&focus=s11",
+                "Sentence demo/pt/test:3")
+    svg = page.locator(".pi-links svg")
+    svg.locator("text.w-s.hot").first.wait_for()
+    assert svg.locator("line.link.focus").count() > 0
+    words = "els => els.map(e => e.firstChild.textContent)"  # without the <title> tooltip
+    assert svg.locator("text.w-s.hot").evaluate_all(words) == ["Guiana"]
+    assert "Guiana" in svg.locator("text.w-t.hot").evaluate_all(words)
+    assert svg.locator("line.link.faded").count() > 0
+    weight = svg.locator("text.w-s.hot").first.evaluate("el => getComputedStyle(el).fontWeight")
+    assert int(weight) >= 700
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    svg.screenshot(path=str(artifacts / "inspector_svg_focus.png"))
+
+
 def test_hostile_tokens_render_as_text(goto, e2e_runs, artifacts) -> None:
     _, ids = e2e_runs
     dialogs: list[str] = []
@@ -94,8 +123,8 @@ def test_hostile_tokens_render_as_text(goto, e2e_runs, artifacts) -> None:
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     html = page.locator('[data-testid="stHtml"]')
     html.get_by_text(XSS, exact=True).first.wait_for()       # shown as text in the spans
-    page.locator('[data-testid="stPlotlyChart"] g.textpoint text').filter(
-        has_text=XSS).first.wait_for()                          # and in the figure
+    page.locator(".pi-links svg text.w").filter(
+        has_text=XSS).first.wait_for()                          # and in the drawing
     assert page.locator('img[src="x"]').count() == 0
     assert XSS in _selectbox_value(page, "Sentence")
     goto(f"inspector?run={ids['pt-xss']}&sid=xss-2", "Sentence xss-2")  # a fresh deep link

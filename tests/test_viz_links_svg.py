@@ -6,7 +6,7 @@ import pytest
 
 from core.types import Alignment
 from core.viz.alignment import Box
-from core.viz.links_svg import alignment_svg, record_svg
+from core.viz.links_svg import _px, alignment_svg, record_svg
 from test_viz_explain import HEUR, _record
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -100,7 +100,6 @@ def test_rows_never_overlap_words() -> None:
     words = ("Internationalisierung", "WWWWWW", "東京都庁", "a", "MMMMMMMMMM", "i")
     svg = alignment_svg(words, words, [Alignment.of([(0, 0)], "a")], layout="rows")
     xs = [float(el.get("x")) for el in _all(svg, "text", "w-s")]
-    from core.viz.links_svg import _px
     for k in range(len(words) - 1):  # right edge of word k before left edge of word k+1
         assert xs[k] + _px(words[k]) / 2 < xs[k + 1] - _px(words[k + 1]) / 2
     width = float(_tree(svg).find(NS + "svg").get("width"))

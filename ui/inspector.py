@@ -208,8 +208,8 @@ def ner_model_section(record: SentenceRecord) -> None:
 
 
 
-def alignment_view(record: SentenceRecord, info: RunInfo, view: InspectorView, focus: str,
-                   layout: str) -> None:
+def alignment_view(record: SentenceRecord, info: RunInfo, view: InspectorView, focus: str
+                   ) -> None:
     """The links as a static SVG drawn on the server (no figure library in the browser), or
     — when "Interactive figure" is on — the Plotly figure, where a click on a word highlights
     its links."""
@@ -304,7 +304,7 @@ def _sentence(info: RunInfo, sibs: list[RunInfo], df: pd.DataFrame, options: lis
     view = build_inspector_view([record], [aligner_name(info)], focus=focus, layout=layout,
                                 figure=interactive)
     st.html(view.html)
-    alignment_view(record, info, view, focus, layout)
+    alignment_view(record, info, view, focus)
 
     st.subheader("Why")
     if view.why:

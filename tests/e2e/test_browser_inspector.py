@@ -1,7 +1,8 @@
 """The inspector and compare pages in headless Chromium: deep links on a fresh server, sentence
 navigation updating the URL (with the static alignment drawing and no Plotly loaded), the
 highlight picker in the drawing, clicking a word of the interactive figure to highlight its
-links, escaping of hostile tokens, and screenshots (test-artifacts/, plus docs/screenshot.png for the README)."""
+links, escaping of hostile tokens, and screenshots (test-artifacts/, plus docs/screenshot.png
+for the README)."""
 
 from __future__ import annotations
 

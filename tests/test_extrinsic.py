@@ -317,3 +317,26 @@ def test_training_can_start_from_an_english_ner_model(tiny_encoder, tmp_path, mo
                                       test=gold_sentences()), work=tmp_path / "work")
     report = json.loads((tmp_path / "work" / "train" / "report.json").read_text())
     assert report["encoder"] == start and out["f1"] is not None
+
+
+def test_declared_stages_are_checked_and_drive_the_run():
+    from core.extrinsic import pipeline as xp
+
+    xp.check_stages()  # the product table is consistent
+    assert [s.name for s in xp.STAGES] == ["project", "filter", "train", "evaluate"]
+    # a stage that reads what nothing before it writes is refused before anything runs
+    ran: list[str] = []
+    bad = (xp.RunStage("train", reads=("kept",), writes=("model",),
+                       run=lambda st: ran.append("train") or {"model": 1}),)
+    with pytest.raises(ProjectError, match=r"stage 'train' reads \['kept'\]"):
+        xp.run_stages(dict.fromkeys(xp.INPUTS), bad)
+    assert ran == []
+    # a stage that writes something other than it declares is an error too
+    liar = (xp.RunStage("filter", reads=("cfg",), writes=("kept",),
+                        run=lambda st: {"kept": [], "extra": 1}),)
+    with pytest.raises(ProjectError, match="declared"):
+        xp.run_stages(dict.fromkeys(xp.INPUTS), liar)
+    # stages run in order and see what earlier ones wrote
+    chain = (xp.RunStage("a", reads=("cfg",), writes=("x",), run=lambda st: {"x": 2}),
+             xp.RunStage("b", reads=("x",), writes=("y",), run=lambda st: {"y": st["x"] * 3}))
+    assert xp.run_stages({**dict.fromkeys(xp.INPUTS), "cfg": 1}, chain)["y"] == 6

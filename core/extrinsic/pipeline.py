@@ -558,12 +558,92 @@ def work_dir(cfg: ExtrinsicConfig) -> Path:
     return cache_dir() / "extrinsic" / cfg.key()
 
 
+@dataclass(frozen=True)
+class RunStage:
+    """One stage of training on projection. Unlike the per-sentence stages of
+    :data:`core.pipeline.stages.PIPELINES`, these work on whole runs: each reads and writes named
+    fields of the run's state (``reads`` / ``writes``), and :data:`STAGES` is checked like the
+    per-sentence table (:func:`check_stages`)."""
+
+    name: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    run: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _stage_project(st: dict[str, Any]) -> dict[str, Any]:
+    return {"records": build_data_run(st["cfg"], st["runs_root"], st["models"],
+                                      st["datasets_root"], st["ids"], st["progress"])}
+
+
+def _stage_filter(st: dict[str, Any]) -> dict[str, Any]:
+    cfg = st["cfg"]
+    kept, counts = apply_filters(st["records"], cfg.filters)
+    if cfg.limit and cfg.source == "mafand":  # every pair is aligned, fewer are trained on
+        kept = limit_training(kept, cfg.limit)
+    return {"kept": kept, "filter_counts": counts}
+
+
+def _stage_train(st: dict[str, Any]) -> dict[str, Any]:
+    report = train_model(st["cfg"], st["kept"], st["work"], st["datasets_root"], st["encoder"])
+    return {"report": report, "model": st["work"] / "train" / "model"}
+
+
+def _stage_evaluate(st: dict[str, Any]) -> dict[str, Any]:
+    test = predict_run(st["cfg"], st["runs_root"], st["model"], st["report"],
+                       st["datasets_root"], st["ids"], st["filter_counts"], len(st["kept"]),
+                       st["progress"], given_test=st["models"].test)
+    return {"test_run_dir": test}
+
+
+#: What the run's state holds before the first stage.
+INPUTS = ("cfg", "runs_root", "models", "datasets_root", "ids", "progress", "work", "encoder")
+
+#: Training on projection, stage by stage (the pairs are read inside ``project``).
+STAGES = (
+    RunStage("project", reads=("cfg", "models", "datasets_root", "runs_root", "ids"),
+             writes=("records",), run=_stage_project),
+    RunStage("filter", reads=("cfg", "records"), writes=("kept", "filter_counts"),
+             run=_stage_filter),
+    RunStage("train", reads=("cfg", "kept", "work"), writes=("report", "model"),
+             run=_stage_train),
+    RunStage("evaluate", reads=("cfg", "model", "report", "kept", "filter_counts"),
+             writes=("test_run_dir",), run=_stage_evaluate),
+)
+
+
+def check_stages(stages: Sequence[RunStage] = STAGES) -> None:
+    """Every stage reads only the inputs or what an earlier stage writes, and writes what it
+    declares (checked again at run time)."""
+    have = set(INPUTS)
+    for stage in stages:
+        missing = set(stage.reads) - have
+        if missing:
+            raise ProjectError(f"training on projection: stage {stage.name!r} reads "
+                               f"{sorted(missing)} that no earlier stage writes",
+                               setting="stages")
+        have.update(stage.writes)
+
+
+def run_stages(state: dict[str, Any], stages: Sequence[RunStage] = STAGES) -> dict[str, Any]:
+    """Run the stages in order on ``state`` (a dict holding :data:`INPUTS`)."""
+    check_stages(stages)
+    for stage in stages:
+        out = stage.run(state)
+        if set(out) != set(stage.writes):
+            raise ProjectError(f"training on projection: stage {stage.name!r} wrote "
+                               f"{sorted(out)}, declared {sorted(stage.writes)}",
+                               setting="stages")
+        state.update(out)
+    return state
+
+
 def run_extrinsic(cfg: ExtrinsicConfig, runs_root: str | Path, *,
                   datasets_root: Path | None = None, models: Models | None = None,
                   encoder: str | None = None, work: Path | None = None,
                   progress: Progress | None = None) -> dict[str, Any]:
-    """The whole pipeline; returns {data_run, test_run, filters, training, f1}. ``encoder``
-    overrides the encoder (tests: a tiny local model)."""
+    """The whole pipeline (:data:`STAGES`); returns {data_run, test_run, filters, training, f1}.
+    ``encoder`` overrides the encoder (tests: a tiny local model)."""
     from core.cache import file_lock
     from core.runs import read_manifest, run_dir
 
@@ -574,19 +654,15 @@ def run_extrinsic(cfg: ExtrinsicConfig, runs_root: str | Path, *,
     work.mkdir(parents=True, exist_ok=True)
     with file_lock(runs_root / ".locks" / f"extrinsic-{cfg.key()}.lock",
                    what=f"extrinsic run {cfg.key()}"):
-        records = build_data_run(cfg, runs_root, models, datasets_root, ids, progress)
-        kept, counts = apply_filters(records, cfg.filters)
-        if cfg.limit and cfg.source == "mafand":  # every pair is aligned, fewer are trained on
-            kept = limit_training(kept, cfg.limit)
-        report = train_model(cfg, kept, work, datasets_root, encoder)
-        test = predict_run(cfg, runs_root, work / "train" / "model", report, datasets_root, ids,
-                           counts, len(kept), progress, given_test=models.test)
-    metrics = json.loads((test / "metrics.json").read_text(encoding="utf-8"))
+        st = run_stages({"cfg": cfg, "runs_root": runs_root, "models": models,
+                         "datasets_root": datasets_root, "ids": ids, "progress": progress,
+                         "work": work, "encoder": encoder})
+    metrics = json.loads((st["test_run_dir"] / "metrics.json").read_text(encoding="utf-8"))
     overall = metrics.get("overall") or {}
-    return {"data_run": ids[0], "test_run": ids[1], "filters": counts, "kept": len(kept),
-            "projected_sentences": len(records), "training": read_manifest(
-                run_dir(runs_root, ids[1])).get("extrinsic", {}).get("training"),
-            "f1": overall.get("f1")}
+    return {"data_run": ids[0], "test_run": ids[1], "filters": st["filter_counts"],
+            "kept": len(st["kept"]), "projected_sentences": len(st["records"]),
+            "training": read_manifest(run_dir(runs_root, ids[1])).get("extrinsic", {})
+            .get("training"), "f1": overall.get("f1")}
 
 
 def training_matches(runs_root: str | Path, run_id: str, text: str, *, limit: int = 50

@@ -16,14 +16,14 @@ MasakhaNER2 mean 18; our means are over the languages of those lists that we hav
 PAN-X dev file here), and the paper's mean over the same languages is printed beside.
 
 Runs go to --runs (default ./runs; existing runs are reused); ``--export DIR`` also writes
-summary-only copies (manifest + metrics). The default is the measured configuration: CoNLL
-test, Europarl-NER, the demo corpus and all 10,000 WikiANN pt sentences of the translate-test
-whole; model transfer on the first ``XTREME_CAP`` (500) sentences of each PAN-X dev language and
-the first ``MASAKHANE_CAP`` (1,000) of each MasakhaNER2 test language. The whole sets (283,000
-PAN-X dev sentences, up to 10,000 per language; 30,538 MasakhaNER2 test sentences) would take
-about 2 CPU-hours at the tagger's measured single-thread speed (55-65 sentences/s on PAN-X,
-19 on MasakhaNER2's longer sentences); on the shared machine of the session that measured them
-(2 cores, load 10-25) larger caps did not fit next to the full pt translate-test.
+summary-only copies (manifest + metrics). The default is the measured configuration: every set
+whole (CoNLL test, the 20 MasakhaNER2 test sets, Europarl-NER, the demo corpus, all 10,000
+WikiANN pt sentences of the translate-test) except PAN-X dev, where model transfer takes the
+first ``XTREME_CAP`` (500) sentences of each language. The whole PAN-X dev sets (283,000
+sentences, up to 10,000 per language) would take about 1.5 CPU-hours at the tagger's measured
+single-thread speed (55-65 sentences/s on PAN-X, 19 on MasakhaNER2's longer sentences); on the
+shared machine of the session that measured them (2 cores, load 10-25) a larger cap did not fit
+next to the MasakhaNER2 test sets and the full pt translate-test.
 ``--limit N`` takes the first N sentences of every set (the run names then end in
 ``-limitN``); ``--conll-limit``, ``--xtreme-limit``, ``--masakhane-limit``, ``--europarl-limit`` and
 ``--pt-limit`` override it for one part (0: the whole set).
@@ -61,10 +61,8 @@ CNER = "candidates-ner-greedy"
 PER_ORG_LOC = ("PER", "ORG", "LOC")
 #: sentences per language of PAN-X dev for model transfer when no limit is given (see above)
 XTREME_CAP = 500
-#: sentences per language of the MasakhaNER2 test sets when no limit is given (see above)
-MASAKHANE_CAP = 1000
 #: the default limit of each part (None: the whole set)
-DEFAULT_LIMITS = {"xtreme": XTREME_CAP, "masakhane": MASAKHANE_CAP}
+DEFAULT_LIMITS = {"xtreme": XTREME_CAP}
 
 
 def _suffix(limit: int | None) -> str:

@@ -113,6 +113,48 @@ def test_resume_after_a_kill_ends_like_an_uninterrupted_run(tiny, trained, tmp_p
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
+def test_resume_after_a_sigkill_ends_like_an_uninterrupted_run(tiny, trained, tmp_path) -> None:
+    """The same, with the training process killed (SIGKILL) between two checkpoints."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import torch
+
+    from core.paths import REPO_ROOT
+    from core.train.aligner import train
+
+    out = tmp_path / "killed"
+    kwargs = {k: v for k, v in vars(_cfg(tiny, out)).items()}
+    child = ("import json, sys\n"
+             "from core.train.aligner import AlignTrainConfig, train\n"
+             "train(AlignTrainConfig(**json.loads(sys.argv[1])))\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PROJ_TRAIN_STEP_DELAY": "0.3"}
+    proc = subprocess.Popen([sys.executable, "-c", child, json.dumps(kwargs, default=str)],
+                            env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    ckpt, deadline = out / "checkpoint.pt", time.time() + 240
+    while proc.poll() is None and time.time() < deadline:
+        if ckpt.exists() and torch.load(ckpt, weights_only=False)["step"] >= 8:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "model").exists()
+    killed_at = torch.load(ckpt, weights_only=False)["step"]
+    assert 8 <= killed_at < 36
+    report = train(_cfg(tiny, out))
+    assert report["steps"] == 36
+    assert report["loss"] == trained["report"]["loss"]
+    a = torch.load(ckpt, weights_only=False)["trainable"]
+    b = torch.load(trained["out"] / "checkpoint.pt", weights_only=False)["trainable"]
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
 def _aligner(model, tok):
     from core.aligners.embedding import EmbeddingAligner
 

@@ -364,13 +364,13 @@ def _hostile_record(types: str = "PER", aligner: str = "aligner"):
                           translation=" ".join(HOSTILE), marked_translation=f"[ {HOSTILE[0]} ]")
 
 
-def _strings(obj: Any) -> list[str]:
+def all_strings(obj: Any) -> list[str]:
     if isinstance(obj, str):
         return [obj]
     if isinstance(obj, dict):
-        return [s for v in obj.values() for s in _strings(v)]
+        return [s for v in obj.values() for s in all_strings(v)]
     if isinstance(obj, (list, tuple)):
-        return [s for v in obj for s in _strings(v)]
+        return [s for v in obj for s in all_strings(v)]
     return []
 
 
@@ -391,7 +391,7 @@ def _view_strings(record, names) -> list[str]:
     from core.viz.explain import build_inspector_view, record_html
 
     view = build_inspector_view([record, record], names)
-    return [view.html, record_html(record), *_strings(view.figure.to_plotly_json())]
+    return [view.html, record_html(record), *all_strings(view.figure.to_plotly_json())]
 
 
 def _tokens() -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.attacks import all_strings
 from core.errors import ProjectError
 from core.paths import REPO_ROOT
 from core.types import Alignment, Span
@@ -39,16 +40,6 @@ def _record():
                           translation=" ".join(HOSTILE), marked_translation=f"[ {HOSTILE[0]} ]")
 
 
-def _strings(obj) -> list[str]:
-    if isinstance(obj, str):
-        return [obj]
-    if isinstance(obj, dict):
-        return [s for v in obj.values() for s in _strings(v)]
-    if isinstance(obj, (list, tuple)):
-        return [s for v in obj for s in _strings(v)]
-    return []
-
-
 def test_sentence_html_escapes_hostile_words_and_captions() -> None:
     from core.viz.spans import Mark, marked_text_html, sentence_html, sentences_html
 
@@ -69,7 +60,7 @@ def test_inspector_view_escapes_everything_it_draws() -> None:
     view = build_inspector_view([rec, rec], ["<script>a</script>", HOSTILE[0]])
     html_out = view.html + record_html(rec)
     assert not RAW_TAG.search(html_out)
-    fig_strings = _strings(view.figure.to_plotly_json())
+    fig_strings = all_strings(view.figure.to_plotly_json())
     bad = [s for s in fig_strings if RAW_TAG.search(s)]
     assert not bad, bad[:3]
     assert any("&lt;img" in s for s in fig_strings)  # hostile words are present, escaped

@@ -33,6 +33,7 @@ def test_imported_elp_run_in_the_inspector(serve, browser, idle, tmp_path, artif
             assert svg.locator("line.link").count() >= 1
             # projections: source entities and the projected spans in the sentence HTML
             ents = page.locator(".pi-ent")
+            ents.nth(3).wait_for()  # the sentence HTML may be drawn after the SVG
             assert ents.count() >= 4
             assert page.locator(".pi-legend-nogold").count() == 1
             page.get_by_text("Europäische Union").filter(visible=True).first.wait_for()

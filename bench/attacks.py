@@ -31,7 +31,7 @@ from core.errors import ProjectError
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
-SECRETS = [f"svc{k}:x:{1000 + k}:{1000 + k}:SECRET-{k:04d} key=ab{k}cd:/home/svc{k}:/bin/sh"
+SECRETS = [f"svc{k}:x:{1000 + k}:{1000 + k}:SECRET-{k:04d} key=ab{k}cd:/srv/svc{k}:/bin/sh"
            for k in range(6)]
 SECRET_MARK = re.compile(r"SECRET-\d{4}")
 HOSTILE = ("<img src=x onerror=alert(1)>", '"><script>alert(1)</script>',

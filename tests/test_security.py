@@ -99,7 +99,7 @@ def test_content_free_errors_keep_location_and_expectation(tmp_path) -> None:
     from core.readers.pharaoh import read_pharaoh
 
     bad = tmp_path / "x.conll"
-    line = "svc0:x:1000:1000:SECRET-0000:/home/svc0:/bin/sh"
+    line = "svc0:x:1000:1000:SECRET-0000:/srv/svc0:/bin/sh"
     bad.write_text(f"a\tO\n{line}\n", "utf-8")
     with pytest.raises(ProjectError) as exc:
         read_conll(bad)

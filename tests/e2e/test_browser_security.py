@@ -82,7 +82,7 @@ def test_allowed_but_malformed_server_file_is_not_quoted(e2e_runs, serve, browse
     root, _ = e2e_runs
     allowed = tmp_path / "corpora"
     allowed.mkdir()
-    secret = "svc9:x:1009:1009:SECRET-0009:/home/svc9:/bin/sh"
+    secret = "svc9:x:1009:1009:SECRET-0009:/srv/svc9:/bin/sh"
     (allowed / "notes.conll").write_text(f"Alice\tB-PER\n{secret}\n", "utf-8")
     (allowed / "pt.conll").write_text("Alice\tB-PER\n", "utf-8")
     monkeypatch.setenv("PROJ_SERVED", "1")

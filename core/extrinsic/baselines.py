@@ -42,14 +42,14 @@ def baseline_ids(cfg: ExtrinsicConfig, tagger: str, aligner: str, method: str
 def _run(run_cfg: Any, cfg: ExtrinsicConfig, items: Sequence[Any], comp: Any, runs_root: Path,
          run_id: str, progress: Progress | None, extra: dict[str, Any]) -> list[SentenceRecord]:
     from core.pipeline import Runner
+    from core.pipeline.provenance import component_ids
 
     runner = Runner(run_cfg, comp, progress=progress)
     records = list(runner.run(items))
     write_records_run(run_cfg, items, records, runs_root, run_id, pipeline=run_cfg.pipeline,
                       run_fields={"split": _split_label(cfg), **extra},
                       manifest={"extrinsic": {"config": cfg.as_dict(), **extra}},
-                      components={k: getattr(v, "signature", type(v).__name__)
-                                  for k, v in vars(comp).items() if v is not None},
+                      components=component_ids(comp),
                       timings=runner.timer.summary())
     return records
 

@@ -375,6 +375,8 @@ def build_data_run(cfg: ExtrinsicConfig, runs_root: Path, models: Models,
     """Step 1-2: the projected training data run (reused when it exists)."""
     from core.config import RunConfig
     from core.pipeline import CachedAligner, CachedTagger, Components, Runner
+    from core.pipeline.components import signature_of
+    from core.pipeline.provenance import component_ids
     from core.runs import run_dir
 
     data_id, test_id = run_ids
@@ -427,14 +429,13 @@ def build_data_run(cfg: ExtrinsicConfig, runs_root: Path, models: Models,
                                       datasets_root=datasets_root)
         if cfg.aligner == "eflomal" and (cfg.source == "mafand" or models.items is not None):
             _pre_align(items, aligner)  # the items now carry their alignment
-            components["aligner"] = getattr(aligner, "signature", aligner.name)
+            components["aligner"] = signature_of(aligner)
         else:
             comp.aligner = aligner if isinstance(aligner, CachedAligner) \
                 else CachedAligner(aligner)
     runner = Runner(run_cfg, comp, progress=progress)
     records = list(runner.run(items))
-    components.update({k: getattr(v, "signature", type(v).__name__)
-                       for k, v in vars(comp).items() if v is not None})
+    components.update(component_ids(comp))
     write_records_run(
         run_cfg, items, records, runs_root, data_id, pipeline="translate-train",
         run_fields={"role": "training data", "extrinsic_key": cfg.key()},

@@ -272,3 +272,19 @@ def test_home_page_lists_views_and_inspectable_runs(runs, monkeypatch, tmp_path)
     assert metrics["runs with sentence tables"] == str(len(ids))
     table = [d.value for d in at.dataframe if "run id" in d.value.columns][0]
     assert set(table["run id"]) == set(ids.values())
+
+
+def test_table_row_click_picks_that_rows_sentence(monkeypatch) -> None:
+    """The sentence table's ``on_select`` callback (shared with the compare page)."""
+    import ui.widgets
+
+    state: dict = {S.INSP_TABLE_IDS: ["s1", "s2"]}
+    monkeypatch.setattr(ui.widgets.st, "session_state", state)
+    pick = ui.widgets.sid_from_table(S.INSP_TABLE, S.INSP_TABLE_IDS, S.INSP_SID)
+    pick()                                                    # no event yet
+    state[S.INSP_TABLE] = {"selection": {"rows": [5]}}        # a stale row past the ids
+    pick()
+    assert S.INSP_SID not in state
+    state[S.INSP_TABLE] = {"selection": {"rows": [1]}}
+    pick()
+    assert state[S.INSP_SID] == "s2"

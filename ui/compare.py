@@ -14,7 +14,8 @@ from core.viz.explain import build_inspector_view, focus_options, record_marks
 from core.viz.spans import legend_html, sentences_html
 from ui import state as S
 from ui.runs import aligner_name, comparison_sets, find_run, load_table, run_fields, run_label
-from ui.widgets import focus_from_selection, focus_picker, show_figure, sync, view_picker
+from ui.widgets import (focus_from_selection, focus_picker, show_figure, sid_from_table, sync,
+                        view_picker)
 
 PAGE = "compare"
 LETTERS = "ABCD"
@@ -25,17 +26,6 @@ def _apply_set(sets: dict[str, tuple[str, ...]]) -> None:
     chosen = st.session_state.get(S.CMP_SET)
     if chosen in sets:
         st.session_state[S.CMP_RUNS] = list(sets[chosen])
-
-
-def _set_sid_from_table() -> None:
-    event = st.session_state.get(S.CMP_TABLE)
-    ids = st.session_state.get(S.CMP_TABLE_IDS, [])
-    try:
-        rows = event["selection"]["rows"]
-    except (KeyError, TypeError):
-        return
-    if rows and rows[0] < len(ids):
-        st.session_state[S.CMP_SID] = ids[rows[0]]
 
 
 def run_names(infos: list[RunInfo]) -> list[str]:
@@ -135,7 +125,8 @@ def ranking(infos: list[RunInfo], names: list[str], aligns: list[dict], notes: l
         df = df.sort_values("disagreement", ascending=False, kind="stable")
     ids = [str(x) for x in df["id"]]
     st.session_state[S.CMP_TABLE_IDS] = ids
-    st.dataframe(df, hide_index=True, key=S.CMP_TABLE, on_select=_set_sid_from_table,
+    st.dataframe(df, hide_index=True, key=S.CMP_TABLE,
+                 on_select=sid_from_table(S.CMP_TABLE, S.CMP_TABLE_IDS, S.CMP_SID),
                  selection_mode="single-row", height=min(250, 38 + 35 * len(df)),
                  column_config={c: st.column_config.NumberColumn(c, format="%.2f")
                                 for c in df.columns if c.startswith("f1") or c == "disagreement"})

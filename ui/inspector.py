@@ -24,8 +24,8 @@ from core.viz.spans import marked_text_html, outcome_color
 from ui import state as S
 from ui.runs import (aligner_name, filter_table, load_record, run_fields, table_options,
                      table_rows)
-from ui.widgets import (focus_from_selection, focus_picker, guard, publish, show_figure, sync,
-                        view_picker)
+from ui.widgets import (focus_from_selection, focus_picker, guard, publish, show_figure,
+                        sid_from_table, sync, view_picker)
 
 PAGE = "inspector"
 
@@ -345,17 +345,6 @@ NO_GOLD_COLUMNS = ["index", "id", "n_source_entities", "n_projected", "n_pred",
                    "n_source_words", "n_target_words", "text"]
 
 
-def _set_sid_from_table() -> None:
-    event = st.session_state.get(S.INSP_TABLE)
-    ids = st.session_state.get(S.INSP_TABLE_IDS, [])
-    try:
-        rows = event["selection"]["rows"]
-    except (KeyError, TypeError):
-        return
-    if rows and rows[0] < len(ids):
-        st.session_state[S.INSP_SID] = ids[rows[0]]
-
-
 def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, list[str]]:
     """Language, filters, sort and the sentence table; returns the language and the sentence
     ids the prev/next buttons step through (empty when nothing matches)."""
@@ -390,7 +379,8 @@ def pick_sentence(df: pd.DataFrame, notes: list[str]) -> tuple[str | None, list[
         ids = [str(x) for x in shown["id"]]
         st.session_state[S.INSP_TABLE_IDS] = ids
         view = shown[[c for c in (TABLE_COLUMNS if scored else NO_GOLD_COLUMNS) if c in shown]]
-        st.dataframe(view, hide_index=True, key=S.INSP_TABLE, on_select=_set_sid_from_table,
+        st.dataframe(view, hide_index=True, key=S.INSP_TABLE,
+                     on_select=sid_from_table(S.INSP_TABLE, S.INSP_TABLE_IDS, S.INSP_SID),
                      selection_mode="single-row", height=min(250, 38 + 35 * max(len(view), 1)),
                      column_config={"f1": st.column_config.NumberColumn("F1", format="%.2f"),
                                     "text": st.column_config.TextColumn("text", width="large")})

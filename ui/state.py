@@ -118,7 +118,6 @@ PG_METHODS = "pg_methods"
 PG_FOCUS = "pg_focus"
 PG_VIEW = "pg_view"
 PG_FIGURE = "pg_figure"
-PG_TRANSLATED = "pg_translated"   # {source text: translation} of this session
 PG_TRANSLATE_ASKED = "pg_translate_asked"   # the translate button was pressed (done in the run)
 PG_JOB = "pg_job"                 # id of this session's queued model call
 

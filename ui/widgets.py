@@ -169,6 +169,21 @@ def focus_picker(key: str, options: Mapping[str, str], *, label: str = "Highligh
                         help="You can also click a word in the figure.") or ""
 
 
+def sid_from_table(table_key: str, ids_key: str, sid_key: str) -> Callable[[], None]:
+    """A ``st.dataframe`` ``on_select`` callback: the picked row's sentence id (from the list
+    of row ids kept under ``ids_key``) becomes the sentence."""
+    def callback() -> None:
+        event = st.session_state.get(table_key)
+        ids = st.session_state.get(ids_key, [])
+        try:
+            rows = event["selection"]["rows"]
+        except (KeyError, TypeError):
+            return
+        if rows and rows[0] < len(ids):
+            st.session_state[sid_key] = ids[rows[0]]
+    return callback
+
+
 def focus_from_selection(figure_key: str, focus_key: str) -> Callable[[], None]:
     """A plotly ``on_select`` callback: a clicked word (or link) becomes the focus."""
     def callback() -> None:

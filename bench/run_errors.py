@@ -1,12 +1,17 @@
-"""Where training on projection loses: the test entities its model misses or invents most, and
-how often each string occurs as a projected entity in the run it was trained on (the
-inspector's exact-string search of the linked training run, for every frequent error at once).
+"""Where a run goes wrong, entity by entity: the gold entities it misses and the ones it invents
+most often. For training on projection (``--lang``), also how often each string occurs as a
+projected entity in the run the model was trained on (the inspector's exact-string search of
+the linked training run, for every frequent error at once).
 
 Reads the full extrinsic runs (sentences included) of a runs directory: the committed
 ``data/runs`` copies are summaries only, so point ``--runs`` at the directory ``python -m core
 --runs DIR extrinsic run ...`` wrote.
 
-Usage: ``.venv/bin/python bench/extrinsic_errors.py --runs DIR --lang zul --lang yor [--top 6]``
+``--run RUN_ID`` does the same for any run with gold (model transfer, projection), without the
+training column.
+
+Usage: ``.venv/bin/python bench/run_errors.py --runs DIR --lang zul --lang yor [--top 6]``
+or ``... --runs DIR --run ner-mt-europarl_ner-de-0349ba69``
 """
 
 from __future__ import annotations
@@ -53,25 +58,34 @@ def errors(root: Path, test_id: str) -> tuple[dict[str, int], Counter, Counter]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=Path, required=True)
-    ap.add_argument("--lang", action="append", required=True)
+    ap.add_argument("--lang", action="append", default=[])
+    ap.add_argument("--run", action="append", default=[], help="any run with gold")
     ap.add_argument("--top", type=int, default=6)
     args = ap.parse_args(argv)
+    if not args.lang and not args.run:
+        ap.error("name at least one --lang or --run")
     for lang in args.lang:
         ids = test_run_ids(args.runs, lang)
         if not ids:
             print(f"{lang}: no extrinsic test run with sentences in {args.runs}")
-            continue
         for test_id in ids:
-            data_id = read_manifest(run_dir(args.runs, test_id))["linked_runs"]["training_data"]
-            n, missed, spurious = errors(args.runs, test_id)
-            print(f"== {lang} {test_id}: gold {n['gold']}, predicted {n['predicted']}, "
-                  f"correct {n['correct']}")
-            for title, counter in (("missed", missed), ("spurious", spurious)):
-                print(f"  most {title} (text, label, times, as an entity in training):")
-                for (text, label), count in counter.most_common(args.top):
-                    found = len(training_matches(args.runs, data_id, text))
-                    print(f"    {text!r:32} {label:4} {count:4}  {found}")
+            links = read_manifest(run_dir(args.runs, test_id))["linked_runs"]
+            report(args.runs, test_id, lang, args.top, links["training_data"])
+    for run_id in args.run:
+        report(args.runs, run_id, "", args.top, None)
     return 0
+
+
+def report(root: Path, run_id: str, lang: str, top: int, data_id: str | None) -> None:
+    n, missed, spurious = errors(root, run_id)
+    print(f"== {lang} {run_id}: gold {n['gold']}, predicted {n['predicted']}, "
+          f"correct {n['correct']}")
+    for title, counter in (("missed", missed), ("spurious", spurious)):
+        print(f"  most {title} (text, label, times"
+              + (", as an entity in training):" if data_id else "):"))
+        for (text, label), count in counter.most_common(top):
+            found = f"  {len(training_matches(root, data_id, text))}" if data_id else ""
+            print(f"    {text!r:32} {label:4} {count:4}{found}")
 
 
 if __name__ == "__main__":

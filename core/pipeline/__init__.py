@@ -38,13 +38,11 @@ from typing import Any
 #: :mod:`core.pipeline.stages` for its stages) does not load the models' dependencies.
 _EXPORTS = {
     "core.pipeline.components": ("CachedAligner", "CachedTagger", "Components",
-                                 "build_components", "takes_indices"),
-    "core.pipeline.run": ("execute", "load_items", "process_into_run",
-                              "write_projected_conll"),
-    "core.pipeline.provenance": ("given_parts", "input_checksums", "metrics_of"),
-    "core.pipeline.runner": ("Progress", "Runner"),
+                                 "build_components"),
+    "core.pipeline.run": ("execute", "load_items", "process_into_run"),
+    "core.pipeline.provenance": ("input_checksums", "metrics_of"),
+    "core.pipeline.runner": ("Runner",),
     "core.pipeline.shards": ("merge_shards", "select"),
-    "core.pipeline.stages": ("PIPELINES", "Plan", "Stage", "pipeline_name", "plan"),
     "core.readers.pretranslated": ("read_pretranslated",),
     "core.types": ("Item",),
 }

@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.errors import ProjectError  # noqa: E402
 from core.extrinsic.pipeline import read_records, training_matches  # noqa: E402
 from core.runs import read_manifest, run_dir  # noqa: E402
 
@@ -89,4 +90,7 @@ def report(root: Path, run_id: str, lang: str, top: int, data_id: str | None) ->
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except ProjectError as exc:  # e.g. a summary-only run: say so, no traceback
+        raise SystemExit(f"run_errors: {exc}")

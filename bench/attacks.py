@@ -662,6 +662,14 @@ ALLOWED_SERVED = {**ALLOWED, **SERVED}
 RO = {"PROJ_READ_ONLY": "1", "PROJ_ALLOWED_DIRS": "{allowed}"}
 SRC_OK = "{allowed}/ok.conll"
 
+
+def _leave_allowed(source: Callable[[Site], str]) -> Callable[[Site], list[str]]:
+    """Allowed dirs set, a good target file inside them, and a ``source`` path that tries to
+    leave them: refused, nothing opened outside."""
+    return _read_paths(ALLOWED, lambda s: {"source": source(s),
+                                           "target": SRC_OK.format(allowed=s.allowed)})
+
+
 ROWS: list[Attack] = [
     # -- files on the server (Your data: "Files on this machine") --------------------------
     Attack("path-served-etc-passwd", "your data", "served app, no setting: /etc/passwd as "
@@ -677,30 +685,23 @@ ROWS: list[Attack] = [
     Attack("path-bound-hostname", "policy", "bound to a host name, no setting", "refused",
            _policy({}, "lab-server.example", lambda s: "/etc/passwd")),
     Attack("path-dotdot", "your data", "allowed dir + '..' leaving it", "refused",
-           _read_paths(ALLOWED, lambda s: {"source": f"{s.allowed}/../outside/passwd",
-                                           "target": SRC_OK.format(allowed=s.allowed)})),
+           _leave_allowed(lambda s: f"{s.allowed}/../outside/passwd")),
     Attack("path-symlink-file", "your data", "a symlink inside the allowed dir to a secret "
            "file", "refused",
-           _read_paths(ALLOWED, lambda s: {"source": f"{s.allowed}/link-passwd",
-                                           "target": SRC_OK.format(allowed=s.allowed)})),
+           _leave_allowed(lambda s: f"{s.allowed}/link-passwd")),
     Attack("path-symlink-dir", "your data", "a symlinked directory inside the allowed dir "
            "pointing outside", "refused",
-           _read_paths(ALLOWED, lambda s: {"source": f"{s.allowed}/linkdir/passwd",
-                                           "target": SRC_OK.format(allowed=s.allowed)})),
+           _leave_allowed(lambda s: f"{s.allowed}/linkdir/passwd")),
     Attack("path-sibling-prefix", "your data", "a sibling directory whose name starts like "
            "the allowed one (allowed-evil/)", "refused",
-           _read_paths(ALLOWED, lambda s: {"source": f"{s.allowed}-evil/passwd",
-                                           "target": SRC_OK.format(allowed=s.allowed)})),
+           _leave_allowed(lambda s: f"{s.allowed}-evil/passwd")),
     Attack("path-relative", "your data", "a relative path climbing out of the working "
            "directory", "refused",
-           _read_paths(ALLOWED, lambda s: {"source": os.path.relpath(s.secret),
-                                           "target": SRC_OK.format(allowed=s.allowed)})),
+           _leave_allowed(lambda s: os.path.relpath(s.secret))),
     Attack("path-tilde", "your data", "'~' expanding to the home directory", "refused",
-           _read_paths(ALLOWED, lambda s: {"source": "~/../etc/passwd",
-                                           "target": SRC_OK.format(allowed=s.allowed)})),
+           _leave_allowed(lambda s: "~/../etc/passwd")),
     Attack("path-nul-byte", "your data", "a NUL byte after an allowed name", "refused",
-           _read_paths(ALLOWED, lambda s: {"source": f"{s.allowed}/ok.conll\x00/../../passwd",
-                                           "target": SRC_OK.format(allowed=s.allowed)})),
+           _leave_allowed(lambda s: f"{s.allowed}/ok.conll\x00/../../passwd")),
     Attack("path-served-allowed-dotdot", "your data", "served app with allowed dirs: '..' "
            "out of them", "refused",
            _read_paths(ALLOWED_SERVED, lambda s: {"source": f"{s.allowed}/../outside/hostname",

@@ -125,10 +125,6 @@ def encoder_signature(encoder: str, loaded: Any = None) -> str:
     return str((loaded if loaded is not None else _load_encoder(encoder)).signature)
 
 
-#: the name the training code (core/train/aligner.py) imports
-_encoder_signature = encoder_signature
-
-
 def _check_simalign(arg: str, spec: str) -> tuple[str, str]:
     parsed = specs.parse_spec(arg, setting="aligner")
     if len(parsed.parts) != 2 or parsed.settings or parsed.parts[1] not in SIMALIGN_METHODS:

@@ -87,10 +87,10 @@ def load_encoder_for_training(encoder: str) -> tuple[Any, Any, str]:
     from transformers import AutoModel, AutoTokenizer
 
     if encoder == "me5-small":
-        from core.aligners.registry import _encoder_signature
+        from core.aligners.registry import encoder_signature
         from core.models.me5 import build_me5
 
-        path, sig = str(build_me5()), _encoder_signature(encoder)
+        path, sig = str(build_me5()), encoder_signature(encoder)
     elif Path(encoder).is_dir():
         path, sig = encoder, Path(encoder).name
     else:

@@ -288,3 +288,32 @@ def test_table_row_click_picks_that_rows_sentence(monkeypatch) -> None:
     state[S.INSP_TABLE] = {"selection": {"rows": [1]}}
     pick()
     assert state[S.INSP_SID] == "s2"
+
+
+def test_linked_training_run_finds_the_sentences_that_taught_an_entity(runs, monkeypatch,
+                                                                       tmp_path) -> None:
+    """A run whose manifest links its training data: the exact-match search lists the
+    projected training sentences with that entity string, and says so when there is none."""
+    import shutil
+
+    from core.extrinsic.pipeline import read_records
+
+    root, ids = runs
+    own = tmp_path / "linked_runs"
+    shutil.copytree(root / ids["pt-match"], own / ids["pt-match"])
+    manifest = own / ids["pt-match"] / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["linked_runs"] = {"training_data": ids["pt-match"]}
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    hit = next((r.id, " ".join(r.target.words[s.start:s.end]))
+               for r in read_records(own, ids["pt-match"]) for s in r.predicted)
+
+    at = app_opener(APP, PAGE, own, monkeypatch, tmp_path)(run=ids["pt-match"])
+    at.text_input(key=S.INSP_TRAINING_QUERY).input(hit[1]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    hits_table = ["id", "entity", "label", "sentence"]
+    found = [d.value for d in at.dataframe if list(d.value.columns) == hits_table]
+    assert found and hit[0] in list(found[0]["id"]) and set(found[0]["entity"]) == {hit[1]}
+    at.text_input(key=S.INSP_TRAINING_QUERY).input("Nowhere Nohow").run()
+    assert not [d for d in at.dataframe if list(d.value.columns) == hits_table]
+    assert any("No projected training entity" in c.value for c in at.caption)

@@ -155,8 +155,7 @@ def linked_runs(info: RunInfo) -> None:
     links = info.manifest.get("linked_runs")
     if not isinstance(links, dict):
         return
-    from core.extrinsic.pipeline import training_matches
-    from ui.runs import all_runs, find_run
+    from ui.runs import all_runs, find_run, training_hits
 
     runs, _ = all_runs()
     for role, rid in links.items():
@@ -172,7 +171,7 @@ def linked_runs(info: RunInfo) -> None:
     query = st.text_input("Training sentences that taught an entity (exact target words)",
                           key=S.INSP_TRAINING_QUERY, placeholder="e.g. Kampala")
     if query:
-        hits = training_matches(training.root, training.run_id, query)
+        hits = training_hits(training, query)
         if hits:
             st.dataframe(pd.DataFrame(hits), hide_index=True, width="stretch")
         else:

@@ -303,6 +303,20 @@ def load_record(info: RunInfo, sid: str) -> SentenceRecord | None:
     return _record(str(info.root), info.run_id, _sentences_stamp(info), str(sid))
 
 
+@st.cache_data(show_spinner="Searching the training sentences…", max_entries=64)
+def _training_hits(root: str, run_id: str, stamp: float, text: str) -> list[dict[str, str]]:
+    del stamp
+    from core.extrinsic.pipeline import training_matches
+
+    return training_matches(root, run_id, text)
+
+
+def training_hits(info: RunInfo, text: str) -> list[dict[str, str]]:
+    """:func:`core.extrinsic.pipeline.training_matches` over the run's records, cached per
+    query (the search reads every record of the run; a rerun must not repeat it)."""
+    return _training_hits(str(info.root), info.run_id, _sentences_stamp(info), text)
+
+
 @st.cache_resource(show_spinner="Reading alignments…", max_entries=16)
 def _alignments(root: str, run_id: str, stamp: float) -> dict[str, Alignment]:
     del stamp

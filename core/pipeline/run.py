@@ -12,7 +12,7 @@ from core.config import RunConfig
 from core.errors import ProjectError
 from core.labels import spans_to_tags
 from core.pipeline.components import Components, build_components
-from core.pipeline.provenance import dataset_langs, given_parts, input_checksums, metrics_of
+from core.pipeline.provenance import dataset_langs, input_checksums, metrics_of
 from core.pipeline.runner import Progress, Runner
 from core.pipeline.shards import select
 from core.records import record_row
@@ -84,7 +84,8 @@ def process_into_run(cfg: RunConfig, items: Sequence[Item], comp: Components,
     runner = Runner(cfg, comp, progress=progress)
     records = list(runner.run(items))
     rows = [record_row(r, it.index) for r, it in zip(records, items)]
-    given = given_parts(cfg, items)
+    assert runner.plan is not None  # set by run()
+    given = runner.plan.given  # the parts the input file brought (hashed once, by the runner)
     full = {**provenance.manifest(cfg, comp, given, len(records), runner.timer.summary()),
             **(manifest or {}), "seconds": round(time.perf_counter() - t0, 3)}
     return write_run(runs_root, run_id, full, rows, metrics_of(records, cfg, given)), records

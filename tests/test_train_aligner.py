@@ -301,3 +301,34 @@ def test_cli_names_a_bad_sample_size(tmp_path, capsys) -> None:
     assert "unknown sample size(s) ['bogus']" in capsys.readouterr().err
     assert main(["train-aligner", "--out", str(tmp_path / "o"), "--size", "menyo"]) == 2
     assert "--size" in capsys.readouterr().err
+
+
+def test_cli_passes_the_layer_scan_settings(tmp_path, monkeypatch, capsys) -> None:
+    """The layer-scan / loss-form command of docs/aligner_adapter.md reaches the trainer with
+    every setting, and its output line carries the dev scores the tables quote."""
+    import core.train.aligner as aligner
+    from core.cli import main
+
+    seen = {}
+
+    def fake_train(cfg):
+        seen["cfg"] = cfg
+        return {"train_pairs": 623, "steps": 30, "loss": [{"loss": 0.5}, {"loss": 0.2}],
+                "train_minutes": 1.0,
+                "dev": {"before": {"mean": 93.33}, "after": {"mean": 92.41}}}
+
+    monkeypatch.setattr(aligner, "train", fake_train)
+    assert main(["train-aligner", "--out", str(tmp_path / "o"), "--layer", "10",
+                 "--max-steps", "30", "--batch-size", "16", "--lr", "3e-4",
+                 "--objective", "logprob", "--seed", "7", "--save-steps", "10",
+                 "--size", "deepl_per_lang=100", "--size", "mafand_per_pair=10",
+                 "--size", "menyo=60", "--size", "synthetic_pt=60",
+                 "--size", "dev_per_lang=150"]) == 0
+    cfg = seen["cfg"]
+    assert (cfg.layer, cfg.max_steps, cfg.batch_size, cfg.lr, cfg.objective, cfg.seed,
+            cfg.save_steps) == (10, 30, 16, 3e-4, "logprob", 7, 10)
+    assert cfg.sizes == {"deepl_per_lang": 100, "mafand_per_pair": 10, "menyo": 60,
+                         "synthetic_pt": 60, "dev_per_lang": 150}
+    assert cfg.pairs == "" and cfg.dev  # pairs sampled from the sources, dev scored
+    out = capsys.readouterr().out
+    assert "pairs=623" in out and "dev_before=93.33" in out and "dev_after=92.41" in out

@@ -102,22 +102,23 @@ def build_site(tmp: Path) -> Site:
     return Site(tmp, outside, allowed)
 
 
+def _set_env(values: dict[str, str | None]) -> None:
+    """Set each variable; ``None`` removes it."""
+    for k, v in values.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @contextmanager
 def environ(**values: str | None) -> Iterator[None]:
     old = {k: os.environ.get(k) for k in values}
     try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        _set_env(values)
         yield
     finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        _set_env(old)
 
 
 #: every setting of the policy, cleared unless a row sets it

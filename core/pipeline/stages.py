@@ -16,7 +16,7 @@ A part an input file brings (``given``: ``tags``, ``alignment``, see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from core.errors import ProjectError
@@ -346,8 +346,7 @@ def pipeline_name(cfg: "RunConfig") -> str:
     name = cfg.pipeline
     for key, suffix in OPTIONS:
         if getattr(cfg, key):
-            if f"{name}+{suffix}" not in PIPELINES and not any(
-                    k.startswith(f"{name}+{suffix}") for k in PIPELINES):
+            if not any(k.startswith(f"{name}+{suffix}") for k in PIPELINES):
                 applies = sorted({k.split("+")[0] for k in PIPELINES if f"+{suffix}" in k})
                 raise ProjectError(f"{key} applies to the {' and '.join(applies)} pipeline"
                                    + ("s" if len(applies) > 1 else ""), setting=key)
@@ -393,7 +392,7 @@ def plan(cfg: "RunConfig", given: Mapping[str, str] | None = None,
             stages.append(TAG_TARGET)
         if stage is ALIGN and items and not cfg.back_translation and all(
                 i.alignment is not None for i in items):
-            stage = Stage(ALIGN.name, ALIGN.run, ALIGN.reads, ALIGN.writes, (), ALIGN.parts)
+            stage = replace(ALIGN, needs=())
         stages.append(stage)
     return Plan(name, tuple(stages), given)
 

@@ -11,7 +11,7 @@ from core.errors import ProjectError
 from core.pipeline.provenance import metrics_of
 from core.pipeline.runner import Timer
 from core.records import record_from_row, record_row
-from core.runs import read_sentences, run_dir, write_run
+from core.runs import read_manifest, read_sentences, run_dir, write_run
 from core.types import Item
 
 
@@ -31,9 +31,6 @@ def select(items: list[Item], limit: int | None, shard: tuple[int, int] | None) 
 def merge_shards(runs_root: str | Path, run_ids: Sequence[str], *,
                  run_id: str | None = None) -> Path:
     """Merge shard runs of one config into the run the unsharded config would have written."""
-    from core.runs import read_manifest
-
-
     if not run_ids:
         raise ProjectError("no shard runs given", setting="merge")
     absent = [r for r in run_ids if not (run_dir(runs_root, r) / "manifest.json").is_file()]

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from core.extrinsic.pipeline import (TYPES, ExtrinsicConfig, Progress, read_records,
                                      tag_label_map, test_sentences, write_records_run)
-from core.types import SentenceRecord, Span
+from core.types import SentenceRecord
 
 
 def _split_label(cfg: ExtrinsicConfig) -> str:
@@ -108,10 +108,6 @@ def run_baselines(cfg: ExtrinsicConfig, runs_root: str | Path, *, tagger: str,
     return ids
 
 
-def overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def ensemble(trained: Sequence[SentenceRecord], translate_test: Sequence[SentenceRecord]
              ) -> list[SentenceRecord]:
     """Per sentence (matched by id): the trained model's entities plus the translate-test
@@ -122,6 +118,6 @@ def ensemble(trained: Sequence[SentenceRecord], translate_test: Sequence[Sentenc
     for r in translate_test:
         t = by_id.get(r.id)
         base = list(t.predicted) if t is not None else []
-        extra = [s for s in r.predicted if not any(overlaps(s, b) for b in base)]
+        extra = [s for s in r.predicted if not any(s.overlaps(b) for b in base)]
         out.append(dataclasses.replace(r, predicted=tuple(sorted(base + extra))))
     return out

@@ -71,20 +71,17 @@ def check_config(cfg: RunConfig, datasets_root: Path | None) -> int:
     """Refuse what would make every task fail, without loading a model; returns the number of
     sentences the run covers (the dataset or input file is read)."""
     from core.models.registry import parse
-    from core.pipeline import load_items, select
+    from core.pipeline import Components, load_items, select
+    from core.pipeline.components import check_components
     from core.pipeline.stages import PROJECT, plan
     from core.projection.registry import get_projector
 
     stages = plan(cfg)  # the components and the method the run's stages use
     if stages.has(PROJECT):
         get_projector(cfg.method)
+    check_components(cfg, Components(), stages.needs, loadable=True)  # each one named
     for name in stages.needs:
         spec = getattr(cfg, name)
-        if not spec:
-            raise ProjectError(f"the {stages.name} pipeline with method {cfg.method!r} needs "
-                               f"{name}", setting=name,
-                               hint="e.g. target_tagger = 'spacy:fr'"
-                               if name == "target_tagger" else f"set {name}")
         if name == "aligner":
             check_aligner(spec)
         else:

@@ -305,7 +305,7 @@ TAG_TARGET = Stage("target NER (for NER candidates and the NER score)", _tag_tar
                    reads=("tgt_words",), writes=("ner_spans", "ner_probs"),
                    needs=("target_tagger",))
 ALIGN = Stage("alignment", _align, reads=("src_words", "tgt_words"), writes=("alignment",),
-              needs=("aligner",), given="alignment",
+              needs=("aligner",),
               parts=lambda cfg, given: [
                   ("align", f"align:{given.get('alignment') or cfg.aligner}")])
 PROJECT = Stage("projection", _project, reads=("src_entities", "alignment", "tgt_words"),
@@ -386,7 +386,7 @@ def plan(cfg: "RunConfig", given: Mapping[str, str] | None = None,
     name = pipeline_name(cfg)
     stages: list[Stage] = []
     for stage in PIPELINES[name]:
-        if stage.given and stage.instead is not None and stage.given in given:
+        if stage.instead is not None and stage.given in given:
             stage = stage.instead
         if stage is PROJECT and needs_target_tagger(cfg.method):
             stages.append(TAG_TARGET)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -117,26 +119,56 @@ class StepCache:
             yield from (k for (k,) in con.execute("SELECT key FROM entries").fetchall())
 
 
+#: How long a connection waits for another process's lock before giving up (seconds).
+LOCK_WAIT = 60.0
+
+
+def _is_lock(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        w in str(exc) for w in ("locked", "busy"))
+
+
 class _Connection:
-    """Opens the SQLite file; turns database errors into a :class:`ProjectError`; closes it."""
+    """Opens the SQLite file; turns database errors into a :class:`ProjectError`; closes it.
+
+    Several processes may open a new file at the same moment (the tasks of a cluster array
+    sharing one step cache). Switching a file to WAL needs a lock SQLite does not wait for, so
+    the switch is made only when the file is not in WAL yet and is retried while another
+    process holds the lock. A lock held longer than :data:`LOCK_WAIT` is reported as busy, not
+    as damage."""
 
     def __init__(self, path: Path, kind: str) -> None:
         self.path, self.kind = path, kind
         self.con: sqlite3.Connection | None = None
 
     def __enter__(self) -> sqlite3.Connection:
-        try:
-            self.con = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            self.con.execute("PRAGMA journal_mode=WAL")
-            self.con.execute("PRAGMA busy_timeout=60000")
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"{self.kind} cache is unreadable ({exc})", path=self.path,
-                               hint="delete this file; it will be rebuilt") from None
-        return self.con
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                self.con = sqlite3.connect(self.path, timeout=LOCK_WAIT, isolation_level=None)
+                self.con.execute(f"PRAGMA busy_timeout={int(LOCK_WAIT * 1000)}")
+                mode = self.con.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    self.con.execute("PRAGMA journal_mode=WAL")
+                return self.con
+            except sqlite3.DatabaseError as exc:
+                if self.con is not None:
+                    self.con.close()
+                    self.con = None
+                if not _is_lock(exc) or time.monotonic() > deadline:
+                    raise self._error(exc) from None
+                time.sleep(0.05 + random.random() * 0.1)
+
+    def _error(self, exc: sqlite3.Error) -> ProjectError:
+        if _is_lock(exc):
+            return ProjectError(f"{self.kind} cache is busy: another process held its lock "
+                                f"for over {LOCK_WAIT:.0f} s ({exc})", path=self.path,
+                                hint="wait for the other run to finish, then run again")
+        return ProjectError(f"{self.kind} cache is unreadable ({exc})", path=self.path,
+                            hint="delete this file; it will be rebuilt")
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.con is not None
         self.con.close()
         if isinstance(exc, sqlite3.DatabaseError):
-            raise ProjectError(f"{self.kind} cache is unreadable ({exc})", path=self.path,
-                               hint="delete this file; it will be rebuilt") from None
+            raise self._error(exc) from None

@@ -40,3 +40,51 @@ def test_garbage_file_is_reported_with_its_path(tmp_path) -> None:
     with pytest.raises(ProjectError, match="cache is unreadable.*delete this file") as err:
         StepCache("tag", "s", tmp_path).get_many(["k"])
     assert str(c.path) in str(err.value)
+
+
+def _open_and_write(root: str, i: int, barrier, results) -> None:
+    barrier.wait()  # every process opens the new file at the same moment
+    try:
+        c = StepCache("align", "shared", root)
+        c.put_many([(f"{i}-{j}", j) for j in range(20)])
+        results.put("ok" if len(c.get_many([f"{i}-{j}" for j in range(20)])) == 20 else "short")
+    except ProjectError as exc:
+        results.put(str(exc))
+
+
+def test_processes_opening_a_new_file_together_all_succeed(tmp_path) -> None:
+    """Cluster tasks share one step cache: before the WAL switch was retried, about one round
+    in seven lost a process to 'database is locked' (CI, 2026-11-30)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    for r in range(12):
+        root = str(tmp_path / str(r))
+        barrier, results = ctx.Barrier(6), ctx.Queue()
+        procs = [ctx.Process(target=_open_and_write, args=(root, i, barrier, results))
+                 for i in range(6)]
+        for p in procs:
+            p.start()
+        got = sorted(results.get(timeout=120) for _ in procs)
+        for p in procs:
+            p.join(timeout=60)
+        assert got == ["ok"] * 6, (r, got)
+        assert len(StepCache("align", "shared", root)) == 120
+
+
+def test_a_held_lock_is_reported_as_busy_not_as_damage(tmp_path, monkeypatch) -> None:
+    import core.stepcache as sc
+
+    c = StepCache("tag", "s", tmp_path)
+    monkeypatch.setattr(sc, "LOCK_WAIT", 0.2)
+    holder = sqlite3.connect(c.path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(ProjectError, match="cache is busy") as err:
+            c.put_many([("k", 1)])
+        assert "delete" not in str(err.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    c.put_many([("k", 1)])
+    assert c.get_many(["k"]) == {"k": 1}

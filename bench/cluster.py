@@ -35,13 +35,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
 
 from core import cluster  # noqa: E402
 from core.config import RunConfig  # noqa: E402
 from core.pipeline import execute  # noqa: E402
-from slurm_cluster import (aligned, align_keys, cancel_first_running, same_run,  # noqa: E402
-                           start, warm_cache)
+from bench.slurm_cluster import (aligned, align_keys, cancel_first_running,  # noqa: E402
+                                 same_run, start, warm_cache)
 
 
 def core(runs: Path, *args: str) -> str:
@@ -77,7 +76,8 @@ def main() -> None:
                    f"lang=[{';'.join(args.langs)}]", "--shards", str(args.shards),
                    "--max-running", "2", "--slurm"))
         state = cluster.load(runs)
-        cancelled = cancel_first_running(slurm, state["arrays"][0]["job"])
+        cancelled = cancel_first_running(slurm, state["arrays"][0]["job"],
+                                         Path(state["directory"]) / "logs")
         print(f"scancel {state['arrays'][0]['job']}_{cancelled}")
         cluster.wait(runs, timeout=1800, interval=0.5)
         print(core(runs, "status"))

@@ -74,8 +74,18 @@ def test_the_app_never_imports_the_cli() -> None:
     assert _violations(_files("ui", "pages", "app.py"), lambda m: _under(m, "core.cli")) == {}
 
 
+#: Modules of the test suite importable by their bare name (pytest puts tests/ on sys.path).
+TEST_MODULES = frozenset(p.stem for p in (REPO_ROOT / "tests").rglob("*.py"))
+
+
 def _imports_tests(module: str) -> bool:
-    return _under(module, "tests", "conftest") or module.split(".")[0].startswith("test_")
+    top = module.split(".")[0]
+    return _under(module, "tests", "conftest") or top.startswith("test_") or top in TEST_MODULES
+
+
+def test_a_helper_module_of_the_suite_counts_as_the_suite() -> None:
+    assert "conftest" in TEST_MODULES and _imports_tests("conftest.fixture")
+    assert not _imports_tests("bench.slurm_cluster")
 
 
 def test_bench_never_imports_tests() -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from core.errors import ProjectError
 from core.runs import slug, write_run

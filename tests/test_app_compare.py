@@ -100,9 +100,17 @@ def test_deep_link_shows_sentence_links_and_projection_table(open_page, runs) ->
     at = open_page(runs=f"{a},{b}", sid="demo/pt/test:3", focus="e1")
     assert at.selectbox(key=S.CMP_SID).value == "demo/pt/test:3"
     assert at.selectbox(key=S.CMP_FOCUS).value == "e1"
+    # by default the links are a static SVG (no Plotly in the browser), its legend naming
+    # the link classes of the two aligners
+    assert not at.get("plotly_chart")
+    (svg,) = [m.value for m in at.markdown if 'class="pi-links"' in m.value]
+    assert "only A: diag" in svg and "only B: prefix" in svg
+    # "Interactive figure" draws the same classes as Plotly traces
+    at.toggle(key=S.CMP_INTERACTIVE).set_value(True).run()
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = {t.get("name") for t in fig["data"]}
     assert "only A: diag" in names and "only B: prefix" in names
+    assert not any('class="pi-links"' in m.value for m in at.markdown)
     table = _table_with(at, "entity")
     assert list(table.columns) == ["entity", "A: diag", "B: prefix"]
     assert table["entity"].iloc[0] == "ORG 'European Space Agency' [1, 4)"
@@ -135,7 +143,7 @@ def test_committed_demo_runs_compare(monkeypatch) -> None:
     at.run()
     assert not at.exception and not at.error
     assert len(at.multiselect(key=S.CMP_RUNS).value) >= 2
-    assert at.get("plotly_chart")
+    assert any('class="pi-links"' in m.value for m in at.markdown)
 
 
 def test_a_full_run_wins_over_its_summary_only_copy(runs, tmp_path) -> None:

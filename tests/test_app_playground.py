@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import state as S
 from ui.playground import ME5, aligner_choices
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -74,15 +75,22 @@ def test_aligner_choices_offer_eflomal_only_with_a_corpus(tmp_path, monkeypatch)
 def test_live_projection_with_offline_models() -> None:
     at = _page()
     assert not at.error, [e.value for e in at.error]
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["data"], "the alignment figure has traces"
+    svgs = [m.value for m in at.markdown if 'class="pi-links"' in m.value]
+    assert len(svgs) == 1 and svgs[0].count('<line class="link') >= 3, "the links are drawn"
+    assert not at.get("plotly_chart")  # the static drawing needs no figure library
     html = " ".join(h.value for h in at.get("html"))
     assert "3/3 entities projected, F1 100" in html
-    # two aligners, two methods: one tab per method, one figure each
+    # two aligners, two methods: one tab per method, one drawing each
     at.multiselect(key="pg_aligners").select(ME5[1]).run()
     at.multiselect(key="pg_methods").select("candidates-ngram-greedy").run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 2
+    assert len([m for m in at.markdown if 'class="pi-links"' in m.value]) == 2
+    # "Interactive figure" in one tab swaps its drawing for a Plotly figure with traces
+    toggle = next(t for t in at.toggle if t.key.startswith(S.PG_INTERACTIVE))
+    toggle.set_value(True).run()
+    assert not at.exception
+    (chart,) = at.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["data"], "the alignment figure has traces"
     # typed text is escaped in the HTML views
     at.text_area(key="pg_target").input("[PER <img src=x onerror=alert(1)>] visitou Paris .")
     at.run()

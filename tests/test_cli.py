@@ -1,10 +1,6 @@
 """The command line: runs via injected components are covered in test_pipeline; here the
 commands themselves, the reported import and error handling."""
 
-import json
-
-import pytest
-
 from core.cli import main
 from core.reported import import_reported
 from core.runs import read_run

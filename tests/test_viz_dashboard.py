@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import plotly.graph_objects as go
 import pytest
 
@@ -17,7 +16,7 @@ from core.resources import LANGUAGES, RESOURCE_LEVELS, language_info
 from core.runs import RunInfo, list_runs, write_run
 from core.types import Alignment
 from core.viz import dashboard as d
-from core.viz.colors import OUTCOME_COLORS, color_for
+from core.viz.colors import OUTCOME_COLORS
 
 XTREME = ("af ar bg bn de el es et eu fa fi fr he hi hu id it ja jv ka kk ko ml mr ms my nl pt "
           "ru sw ta te th tl tr ur vi yo zh").split()

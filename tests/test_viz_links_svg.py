@@ -6,12 +6,20 @@ import pytest
 
 from core.types import Alignment
 from core.viz.alignment import Box
-from core.viz.links_svg import _px, alignment_svg, record_svg
+from core.viz.explain import build_inspector_view
+from core.viz.links_svg import _px, alignment_svg
 from test_viz_explain import HEUR, _record
 
 NS = "{http://www.w3.org/2000/svg}"
 HOSTILE = ("<script>alert(1)</script>", "a\"b'c", "<img src=x onerror=alert(2)>", "&amp;",
            "$x$", "ok")
+
+
+def record_svg(record, *, focus: str = "", layout: str = "auto") -> str:
+    """One record's links as the inspector shows them by default (no Plotly figure)."""
+    view = build_inspector_view([record], focus=focus, layout=layout, figure=False)
+    assert view.figure is None
+    return view.svg
 
 
 def _tree(svg: str) -> ET.Element:

@@ -14,7 +14,7 @@ from core.viz.explain import build_inspector_view, focus_options, record_marks
 from core.viz.spans import legend_html, sentences_html
 from ui import state as S
 from ui.runs import aligner_name, comparison_sets, find_run, load_table, run_fields, run_label
-from ui.widgets import (focus_from_selection, focus_picker, show_figure, sid_from_table, sync,
+from ui.widgets import (focus_picker, interactive, links_view, sid_from_table, sync,
                         view_picker)
 
 PAGE = "compare"
@@ -156,10 +156,11 @@ def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[s
             lines.append((f"projected {name}", first.target.words, m["projected"]))
     st.html(sentences_html(lines) + legend_html())
     if same:
-        view = build_inspector_view(records, names, focus=focus, layout=layout)
+        view = build_inspector_view(records, names, focus=focus, layout=layout,
+                                    figure=interactive(S.CMP_INTERACTIVE))
         st.markdown(f"**Links** — {md(', '.join(names))} ({view.layout} view)")
-        show_figure(view.figure, S.CMP_FIGURE,
-                    on_select=focus_from_selection(S.CMP_FIGURE, S.CMP_FOCUS))
+        links_view(view, toggle_key=S.CMP_INTERACTIVE, figure_key=S.CMP_FIGURE,
+                   focus_key=S.CMP_FOCUS)
         st.caption("No gold word alignment is stored in these runs, so links are classed by "
                    "the aligners only (a 'gold only' class appears when gold links exist).")
         st.subheader("Projection of each source entity")
@@ -168,7 +169,7 @@ def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[s
         st.warning("The runs have different words for this sentence (e.g. different machine "
                    "translations), so their links cannot be overlaid; each run is shown alone.")
         for name, r in zip(names, records):
-            view = build_inspector_view([r], [name], focus="", layout=layout)
+            view = build_inspector_view([r], [name], focus="", layout=layout, figure=False)
             st.markdown(f"**{md(name)}**")
             st.html(view.html)
-            show_figure(view.figure, f"{S.CMP_FIGURE}_{name[0]}")
+            st.markdown(view.svg, unsafe_allow_html=True)  # escaped by core.viz.links_svg

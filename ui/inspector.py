@@ -17,15 +17,14 @@ from core.access import markdown_literal as md  # run data and URL values shown 
 from core.errors import ProjectError
 from core.runs import RunInfo
 from core.types import SentenceRecord
-from core.viz.explain import (REASON_TEXT, InspectorView, build_inspector_view, focus_options,
+from core.viz.explain import (REASON_TEXT, build_inspector_view, focus_options,
                               marker_issue_rows, reason_text, reference_name, round_trip_html)
-from core.viz.links_svg import record_svg
 from core.viz.spans import marked_text_html, outcome_color
 from ui import state as S
 from ui.runs import (aligner_name, filter_table, load_record, run_fields, table_options,
                      table_rows)
-from ui.widgets import (focus_from_selection, focus_picker, guard, publish, show_figure,
-                        sid_from_table, sync, view_picker)
+from ui.widgets import (focus_picker, guard, interactive, links_view, publish, sid_from_table,
+                        sync, view_picker)
 
 PAGE = "inspector"
 
@@ -207,29 +206,6 @@ def ner_model_section(record: SentenceRecord) -> None:
 
 
 
-def alignment_view(record: SentenceRecord, info: RunInfo, view: InspectorView, focus: str
-                   ) -> None:
-    """The links as a static SVG drawn on the server (no figure library in the browser), or
-    — when "Interactive figure" is on — the Plotly figure, where a click on a word highlights
-    its links."""
-    st.markdown(f"**Alignment** ({md(aligner_name(info))}, {len(record.alignment.links)} links; "
-                f"{view.layout} view)")
-    st.toggle("Interactive figure", key=S.INSP_INTERACTIVE,
-              help="Zoom, hover and click a word to highlight its links (loads a figure "
-                   "library of a few MB; the drawing below needs none).")
-    if view.figure is None:
-        st.caption("Hover a link or a word for details; pick a word or an entity under "
-                   "'Highlight links of'.")
-        # st.markdown, not st.html: st.html sanitizes with DOMPurify's HTML profile, which
-        # drops <svg>; every token in the drawing is escaped by core.viz.links_svg
-        st.markdown(record_svg(record, focus=focus, layout=view.layout,
-                               name=aligner_name(info)), unsafe_allow_html=True)
-    else:
-        st.caption("Click a word to highlight its links.")
-        show_figure(view.figure, S.INSP_FIGURE,
-                    on_select=focus_from_selection(S.INSP_FIGURE, S.INSP_FOCUS))
-
-
 def _step(options: list[str], delta: int) -> None:
     cur = st.session_state.get(S.INSP_SID)
     if not options:
@@ -299,11 +275,13 @@ def _sentence(info: RunInfo, sibs: list[RunInfo], df: pd.DataFrame, options: lis
         st.warning(n, icon=":material/link_off:")
     publish(PAGE, S.INSPECTOR_URL, url)
 
-    interactive = bool(st.session_state.get(S.INSP_INTERACTIVE))
     view = build_inspector_view([record], [aligner_name(info)], focus=focus, layout=layout,
-                                figure=interactive)
+                                figure=interactive(S.INSP_INTERACTIVE))
     st.html(view.html)
-    alignment_view(record, info, view, focus)
+    st.markdown(f"**Alignment** ({md(aligner_name(info))}, {len(record.alignment.links)} links; "
+                f"{view.layout} view)")
+    links_view(view, toggle_key=S.INSP_INTERACTIVE, figure_key=S.INSP_FIGURE,
+               focus_key=S.INSP_FOCUS)
 
     st.subheader("Why")
     if view.why:

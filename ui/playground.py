@@ -34,7 +34,7 @@ from core.resources import LANGUAGES
 from core.userdata import Marked, parse_markup
 from ui import state as S
 from ui import work_queue as wq
-from ui.widgets import focus_from_selection, focus_picker, rows_table, show_figure, view_picker
+from ui.widgets import focus_picker, interactive, links_view, rows_table, view_picker
 
 # the registry's offline choices: the me5-small methods, eflomal for a corpus (joint) and for
 # one sentence at a time (priors)
@@ -195,12 +195,14 @@ def show_sentence(records: list[SentenceRecord], names: list[str], method: str,
     first = records[0]
     focus_key = f"{prefix}{S.PG_FOCUS}_{method}"
     figure_key = f"{prefix}{S.PG_FIGURE}_{method}"
+    toggle_key = f"{prefix}{S.PG_INTERACTIVE}_{method}"
     c1, c2 = st.columns([3, 2])
     with c1:
         layout = view_picker(f"{prefix}{S.PG_VIEW}_{method}")
     with c2:
         focus = focus_picker(focus_key, focus_options(first))
-    view = build_inspector_view(records, names, focus=focus, layout=layout)
+    view = build_inspector_view(records, names, focus=focus, layout=layout,
+                                figure=interactive(toggle_key))
     scores = []
     for name, r in zip(names, records):
         projected = sum(p.projected for p in r.projections)
@@ -214,7 +216,7 @@ def show_sentence(records: list[SentenceRecord], names: list[str], method: str,
         scores.append(line)
     st.html("<div style='font-family:sans-serif;font-size:0.9rem'>" + " · ".join(scores) +
             f" <span style='color:#666'>(entities from {html.escape(origin)})</span></div>")
-    show_figure(view.figure, figure_key, on_select=focus_from_selection(figure_key, focus_key))
+    links_view(view, toggle_key=toggle_key, figure_key=figure_key, focus_key=focus_key)
     st.html(view.html)  # the marked sentences and their legend
     st.markdown(f"**Why** ({names[0]})" if len(records) > 1 else "**Why**")
     rows_table(view.why, key=f"{prefix}pg_why_{method}")

@@ -93,6 +93,7 @@ CMP_VIEW = "cmp_view"
 CMP_FOCUS = "cmp_focus"
 CMP_TABLE = "cmp_table"
 CMP_FIGURE = "cmp_figure"
+CMP_INTERACTIVE = "cmp_interactive"  # the Plotly figure instead of the static SVG
 CMP_TABLE_IDS = "_cmp_table_ids"
 
 # -- session state: dashboard --------------------------------------------------------------
@@ -118,6 +119,7 @@ PG_METHODS = "pg_methods"
 PG_FOCUS = "pg_focus"
 PG_VIEW = "pg_view"
 PG_FIGURE = "pg_figure"
+PG_INTERACTIVE = "pg_interactive"  # the Plotly figure instead of the static SVG
 PG_TRANSLATE_ASKED = "pg_translate_asked"   # the translate button was pressed (done in the run)
 PG_JOB = "pg_job"                 # id of this session's queued model call
 

@@ -221,6 +221,31 @@ def show_figure(fig: go.Figure, key: str, *, on_select: Callable[[], None] | Non
         st.plotly_chart(fig, **kwargs)
 
 
+def interactive(toggle_key: str) -> bool:
+    """Whether the "Interactive figure" toggle of :func:`links_view` is on (read before the
+    view is built: the static drawing needs no Plotly figure)."""
+    return bool(st.session_state.get(toggle_key))
+
+
+def links_view(view: Any, *, toggle_key: str, figure_key: str, focus_key: str) -> None:
+    """The alignment links of an inspector view (:func:`core.viz.explain.build_inspector_view`
+    built with ``figure=interactive(toggle_key)``): a static SVG drawn on the server, or, with
+    "Interactive figure" on, the Plotly figure, where a click on a word highlights its links."""
+    st.toggle("Interactive figure", key=toggle_key,
+              help="Zoom, hover and click a word to highlight its links (loads a figure "
+                   "library of a few MB; the drawing below needs none).")
+    if view.figure is None:
+        st.caption("Hover a link or a word for details; pick a word or an entity under "
+                   "'Highlight links of'.")
+        # st.markdown, not st.html: st.html sanitizes with DOMPurify's HTML profile, which
+        # drops <svg>; every token in the drawing is escaped by core.viz.links_svg
+        st.markdown(view.svg, unsafe_allow_html=True)
+    else:
+        st.caption("Click a word to highlight its links.")
+        show_figure(view.figure, figure_key,
+                    on_select=focus_from_selection(figure_key, focus_key))
+
+
 def rows_table(rows: Iterable[Mapping[str, Any]], *, key: str | None = None,
                column_config: Mapping[str, Any] | None = None, height: int | str = "auto"
                ) -> None:

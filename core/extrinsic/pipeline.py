@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from core.errors import ProjectError
-from core.types import Reason, Sentence, SentenceRecord, Span
+from core.types import Reason, Sentence, SentenceRecord
 
 TYPES = ("PER", "ORG", "LOC")
 FAMILY_PIPELINE = "train-on-projection"

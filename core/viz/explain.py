@@ -35,6 +35,7 @@ import plotly.graph_objects as go
 from core.metrics import entity_outcomes
 from core.types import Projection, Reason, SentenceRecord, Span
 from core.viz.alignment import Box, alignment_figure, choose_layout
+from core.viz.links_svg import alignment_svg
 from core.viz.spans import Mark, legend_html, outcome_color, sentences_html
 
 REASON_TEXT = {
@@ -479,6 +480,7 @@ class InspectorView:
 
     layout: str
     figure: go.Figure | None  # None when built with ``figure=False``
+    svg: str                  # the same links as a static SVG when built with ``figure=False``
     html: str
     why: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
@@ -488,9 +490,10 @@ class InspectorView:
 def build_inspector_view(records: Sequence[SentenceRecord], names: Sequence[str] = (), *,
                          focus: str = "", layout: str = "auto", figure: bool = True
                          ) -> InspectorView:
-    """The figure, sentence HTML and tables for ``records`` (one sentence under 1–4 runs with
-    the same words; the first record provides the entities and the tables). ``figure=False``:
-    no Plotly figure (a page that draws the static SVG of :mod:`core.viz.links_svg`)."""
+    """The links, sentence HTML and tables for ``records`` (one sentence under 1–4 runs with
+    the same words; the first record provides the entities and the tables). The links are a
+    Plotly figure, or with ``figure=False`` the static SVG of :mod:`core.viz.links_svg` (a page
+    showing it loads no figure library in the browser)."""
     if not records:
         raise ValueError("no record to show")
     first = records[0]
@@ -500,11 +503,12 @@ def build_inspector_view(records: Sequence[SentenceRecord], names: Sequence[str]
     boxes = record_boxes(first, neutral=len(records) > 1)
     if len(records) > 1:  # projections differ per run: keep source entities and gold only
         boxes = [b for b in boxes if b.status == "gold"]
-    fig = alignment_figure(first.source.words, first.target.words,
-                           [r.alignment for r in records], names=names, boxes=boxes,
-                           focus_src=fs, focus_tgt=ft, layout=concrete) if figure else None
+    draw = alignment_figure if figure else alignment_svg
+    links = draw(first.source.words, first.target.words, [r.alignment for r in records],
+                 names=names, boxes=boxes, focus_src=fs, focus_tgt=ft, layout=concrete)
     hot_t = set(ft) | {j for i, j in first.alignment.links if i in fs}
     return InspectorView(
-        concrete, fig, record_html(first, highlight_src=sorted(fs), highlight_tgt=sorted(hot_t)),
+        concrete, links if figure else None, "" if figure else links,
+        record_html(first, highlight_src=sorted(fs), highlight_tgt=sorted(hot_t)),
         why_rows(first), candidate_rows(first, focused_entity(first, focus)),
         compare_projection_rows(records, names) if len(records) > 1 else [])

@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 from typing import Iterable, Sequence
 
-from core.types import Alignment, SentenceRecord
+from core.types import Alignment
 from core.viz.alignment import (Box, box_color, choose_layout, classify_links, link_classes,
                                 text_width)
 
@@ -94,19 +94,6 @@ def alignment_svg(src_words: Sequence[str], tgt_words: Sequence[str],
             f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'font-family="sans-serif" font-size="{FONT}" role="img"{fit} '
             f'aria-label="alignment links ({layout} view)">{body}</svg></div>')
-
-
-def record_svg(record: SentenceRecord, *, focus: str = "", layout: str = "auto",
-               name: str | None = None) -> str:
-    """One record's alignment view: its links, source entities coloured by their projection's
-    outcome, target gold (solid) and projected (dashed) spans; ``focus`` as in
-    :func:`core.viz.explain.focus_sets`."""
-    from core.viz.explain import focus_sets, record_boxes
-
-    fs, ft = focus_sets(record, focus)
-    return alignment_svg(record.source.words, record.target.words, [record.alignment],
-                         names=[name or record.alignment.aligner or "links"],
-                         boxes=record_boxes(record), focus_src=fs, focus_tgt=ft, layout=layout)
 
 
 # ------------------------------------------------------------------------------ pieces

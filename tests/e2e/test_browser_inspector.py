@@ -141,10 +141,12 @@ def test_compare_page_in_the_browser(goto, e2e_runs, artifacts) -> None:
     runs = f"{ids['pt-diag']},{ids['pt-prefix']}"
     page = goto(f"compare?runs={runs}&sid=demo/pt/test:3", "Sentence demo/pt/test:3")
     page.get_by_text("mean link Jaccard A vs B").wait_for()
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.locator("g.textpoint text").first.wait_for()
-    assert chart.get_by_text("only A: diag").count() >= 1
-    page.screenshot(path=str(artifacts / "compare.png"))
+    svg = page.locator(".pi-links").first   # the static drawing: no Plotly on the page
+    svg.locator("svg text.w-s").first.wait_for()
+    assert svg.get_by_text("only A: diag").count() >= 1
+    assert svg.locator("line.link").count() > 3
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    page.screenshot(path=str(artifacts / "compare.png"), full_page=True)
     page.get_by_role("link", name="Open in the inspector (run A)").click()
     page.wait_for_function("() => location.pathname.endsWith('/inspector')")
     page.get_by_text("Sentence demo/pt/test:3").wait_for()

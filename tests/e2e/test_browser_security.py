@@ -45,12 +45,14 @@ def _type_paths(page, source: str, target: str) -> None:
     wait_idle(page)
     for label, value in (("English source (CoNLL, labelled)", source),
                          ("Target words or translations", target)):
-        box = page.get_by_label(label, exact=True)
+        # a textbox, not the uploader's dropzone of the same label: waits until the rerun after
+        # the click has swapped the uploaders for the path boxes
+        box = page.get_by_role("textbox", name=label, exact=True)
         box.fill(value)
         box.press("Enter")  # on the input itself: focus may have moved during the rerun
         page.wait_for_timeout(300)
         wait_idle(page)
-    assert page.get_by_label(label, exact=True).input_value() == target
+    assert page.get_by_role("textbox", name=label, exact=True).input_value() == target
 
 
 def test_etc_passwd_on_a_served_app_is_refused(e2e_runs, serve, browser, tmp_path,

@@ -12,7 +12,7 @@ from ui import ensure_router
 from ui import state as S
 from ui.runs import all_runs, inspectable, load_alignments, load_record
 from ui.compare import corpus_stats, pick_runs, ranking, run_names, sentence_view
-from ui.widgets import guard, no_runs_message, publish
+from ui.widgets import guard, no_runs_message, publish, resume
 
 PAGE = "compare"
 
@@ -27,6 +27,7 @@ def main() -> None:
     if len(runs) < 2:
         no_runs_message("pair of runs with sentence tables")
         return
+    resume(PAGE, S.COMPARE_URL)  # back from another page: as this session left it
     notes: list[str] = []
     infos = pick_runs(runs, notes)
     url = {S.QP_RUNS: [i.run_id for i in infos]}  # the rest of the URL is the widgets' state

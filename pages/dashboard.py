@@ -15,7 +15,7 @@ from core.viz import benchmark as bench
 from ui import dashboard as ui
 from ui import state as S
 from ui.runs import configured_roots
-from ui.widgets import guard, publish, sync
+from ui.widgets import guard, publish, resume, sync
 from ui.dashboard import table_tab, per_language_tab, runs_tab, resource_tab
 
 PAGE = "dashboard"
@@ -24,6 +24,7 @@ PAGE = "dashboard"
 def pick_benchmark(df) -> str:
     """The benchmark (``?benchmark=``; first: the one with most of our runs) and the score."""
     names = bench.benchmarks(df)
+    resume(PAGE, S.DASHBOARD_URL)  # back from another page: as this session left it
     notes: list[str] = []
     sync(PAGE, S.DASHBOARD_URL, {S.QP_BENCHMARK: names}, notes)
     if st.session_state.get(S.DASH_BENCHMARK) not in names:

@@ -12,7 +12,7 @@ from ui import state as S
 from ui.inspector import provenance, sentence_view
 from ui.runs import (aligner_name, all_runs, find_run, inspectable, load_table, run_fields,
                      run_label, siblings)
-from ui.widgets import guard, no_runs_message, publish, sync
+from ui.widgets import guard, no_runs_message, publish, resume, sync
 from ui.inspector import pick_sentence
 
 PAGE = "inspector"
@@ -58,6 +58,7 @@ def main() -> None:
     if not runs:
         no_runs_message()
         return
+    resume(PAGE, S.INSPECTOR_URL)  # back from another page: as this session left it
     notes: list[str] = []  # URL values that could not be used, shown as warnings
     info = pick_run(runs, notes)
     st.code(info.summary.signature or "(this run records no signature)", language=None,

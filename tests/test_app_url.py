@@ -106,3 +106,36 @@ def test_dashboard_deep_link_round_trips(runs, monkeypatch, tmp_path):
         benchmark="Demo corpus")
     assert at.session_state[S.DASH_BENCHMARK] == "Demo corpus"
     _same_url(at, {"benchmark": "Demo corpus"})
+
+
+def _visit(at: AppTest, page: str) -> AppTest:
+    """A click on ``page`` in the sidebar: the URL loses the previous page's parameters."""
+    at.switch_page(page)
+    at.query_params.clear()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_back_from_another_page_a_page_is_as_it_was_left(runs, monkeypatch, tmp_path):
+    ids = runs[1]
+    at = app_opener(APP, "pages/inspector.py", runs[0], monkeypatch, tmp_path)(
+        run=ids["pt-diag"], sid="demo/pt/test:3", view="matrix")
+    at.button(key=S.INSP_NEXT).click().run()
+    left = at.selectbox(key=S.INSP_SID).value
+    assert left != "demo/pt/test:3"
+    _visit(at, "pages/dashboard.py")
+    at.segmented_control(key=S.DASH_BENCHMARK).set_value("Demo corpus").run()
+    _visit(at, "pages/inspector.py")
+    assert at.selectbox(key=S.INSP_RUN).value == ids["pt-diag"]
+    assert at.selectbox(key=S.INSP_SID).value == left
+    assert at.radio(key=S.INSP_VIEW).value == "matrix"
+    assert at.query_params["run"] == ids["pt-diag"] and at.query_params["sid"] == left
+    _visit(at, "pages/dashboard.py")
+    assert at.session_state[S.DASH_BENCHMARK] == "Demo corpus"
+    # a link with parameters wins over the remembered state
+    at.switch_page("pages/inspector.py")
+    at.query_params.clear()
+    at.query_params.update({"run": ids["pt-prefix"]})
+    at.run()
+    assert at.selectbox(key=S.INSP_RUN).value == ids["pt-prefix"]

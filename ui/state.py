@@ -5,7 +5,8 @@ Query parameters (deep links) are short and stable, because users share URLs. Ea
 declares them as a table of :class:`Param` (``INSPECTOR_URL``, ``COMPARE_URL``,
 ``DASHBOARD_URL``); ``ui.widgets.sync`` copies changed URL values into the session state before
 the widgets are drawn and ``ui.widgets.publish`` writes the state back (a default value leaves
-the URL):
+the URL); ``ui.widgets.resume`` brings a page opened from the sidebar back as the session
+left it (widget states do not survive a visit to another page):
 
 - inspector: ``run``, ``aligner``, ``lang``, ``sid``, ``cat``, ``type``, ``reason``, ``q``,
   ``sort``, ``view``, ``focus``;

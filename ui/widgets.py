@@ -85,6 +85,20 @@ def _changed(page: str, param: str) -> str | None:
     return raw
 
 
+def resume(page: str, table: Sequence[state.Param]) -> None:
+    """A page opened without any of its URL parameters (a click in the sidebar) comes back as
+    this session left it: the parameters it last published return to the URL, and the next
+    :func:`sync` takes them into the state. Widget states do not survive a visit to another
+    page; this does. Call it before the page's first :func:`sync`."""
+    seen = _seen(page)
+    if any(p.name in st.query_params for p in table) or not any(seen.values()):
+        return
+    for name, text in list(seen.items()):
+        if text is not None:
+            st.query_params[name] = text
+    seen.clear()
+
+
 def sync(page: str, table: Sequence[state.Param],
          options: Mapping[str, Sequence[Any] | None], notes: list[str]) -> dict[str, Any]:
     """Copy the URL values of the parameters named in ``options`` that changed since this page

@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from core.config import RunConfig  # noqa: E402
 from core.datasets import get_dataset  # noqa: E402
+from core.errors import ProjectError  # noqa: E402
 from core.paths import REPO_ROOT, datasets_dir  # noqa: E402
 from core.pipeline import execute  # noqa: E402
 from core.runs import export_summary, read_run, run_dir  # noqa: E402
@@ -114,12 +115,14 @@ def _table(title: str, rows: list[tuple[str, float, float | None]], paper_label:
 
 
 def _present(b: Bench, dataset: str, lang: str, split: str) -> bool:
+    """Whether the split's files are here (an unknown language or split of the dataset is a
+    ProjectError too, and means "not here" as well; any other error is a bug and raises)."""
     from core.datasets import dataset_files
 
     try:
         return all(Path(p).is_file() for p in dataset_files(dataset, lang, split,
                                                                b.args.datasets))
-    except Exception:
+    except ProjectError:
         return False
 
 

@@ -7,24 +7,31 @@ Starts the app on 127.0.0.1 over the committed runs (``data/runs``) and measures
    "next ▶" on the inspector (click until the next sentence is shown), and a change of
    benchmark on the dashboard (click until the new benchmark's table is shown);
 2. ``--sessions`` concurrent sessions (one Chromium, one context each) working for
-   ``--seconds``: each opens the inspector or the dashboard, then clicks "next ▶" or switches
-   benchmarks three times, again and again. Every page load and every click counts as one
-   page; an exception on the page or a timeout counts as an error. All sessions start at once
-   with an empty browser cache, so their first loads (and the first clicks after them) share
-   the cores with eight browsers loading the app's scripts; ``--warm`` measures returning
-   visitors instead (each session's browser has loaded the app once before the clock starts).
+   ``--seconds``: each works on the inspector (three "next ▶") and on the dashboard (three
+   benchmark switches), in turns. Every page load and every click counts as one page; an
+   exception on the page or a timeout counts as an error. ``--navigation`` says how a session
+   moves between the two pages: ``app``, as a person does, loads the app once (a full document
+   load, counted) and then clicks the page in the sidebar; ``reload`` makes every visit a full
+   document load, which re-parses the app's scripts each time; ``both`` (the default) runs
+   one phase of each. All sessions start at once with an empty browser cache, so their first
+   loads share the cores with eight browsers loading the app's scripts; ``--warm`` measures
+   returning visitors instead (each session's browser has loaded the app once before the
+   clock starts). The browsers run on the same two cores as the app server: most of the CPU
+   of a phase is theirs, which the phase's CPU line shows.
 
 Where the time goes, in counters that do not depend on the machine's load: for each kind of
 interaction of one session alone, the app server's CPU time, the browser's CPU time, the script
 runs it caused (whole page / fragment) and the bytes the server sent over the websocket, by
-element type (``--detail`` repeats each kind more often); for the concurrent sessions, p50/p95
+element type (``--repeat`` measures each kind more often); for the concurrent sessions, p50/p95
 per kind of interaction and the CPU split between app server and browser.
 
-Ends with one line::
+Ends with one line (for ``both``: the ``app`` phase; the line before it, prefixed with
+``navigation=reload``, is the ``reload`` phase)::
 
     sessions=8 p95_page_s=<x> p50_page_s=<x> errors=<n> first_load_max_s=<x> next_sentence_ms=<x> dashboard_switch_ms=<x>
 
-Usage: ``.venv/bin/python bench/app_load.py [--sessions 8] [--seconds 60] [--repeat 1] [--warm]``
+Usage: ``.venv/bin/python bench/app_load.py [--sessions 8] [--seconds 60] [--repeat 1] [--warm]
+[--navigation app|reload|both]``
 """
 
 from __future__ import annotations
@@ -84,6 +91,17 @@ async def open_page(page, base: str, path: str) -> float:
     t0 = time.perf_counter()
     await page.goto(f"{base}/{path}")
     await page.wait_for_function(_settled(f"({_TITLE})({title!r})"), timeout=TIMEOUT_MS)
+    return time.perf_counter() - t0
+
+
+async def open_in_app(page, path: str, extra: str = "true") -> float:
+    """Click the page ``path`` in the sidebar (the app's own navigation: no document reload)
+    and wait until that page is drawn and idle and ``extra`` holds."""
+    title = PAGES[path]
+    t0 = time.perf_counter()
+    await page.locator(f'[data-testid="stSidebarNavLink"][href$="/{path}"]').click()
+    await page.wait_for_function(_settled(f"({_TITLE})({title!r}) && ({extra})"),
+                                 timeout=TIMEOUT_MS)
     return time.perf_counter() - t0
 
 
@@ -226,37 +244,100 @@ async def alone(browser, base: str, run: str, meter: Meter, repeat: int
         for name in (*BENCHMARKS[1:], BENCHMARKS[0]):
             switches.append(await counted(meter, probe, rows, "benchmark switch",
                                           switch_benchmark(page, name)))
+    for _ in range(repeat):  # back and forth with the sidebar, as the concurrent sessions do
+        await counted(meter, probe, rows, "open inspector",
+                      open_in_app(page, "inspector", f"({_SENTENCE})() !== ''"))
+        await counted(meter, probe, rows, "open dashboard", open_in_app(page, "dashboard"))
     await ctx.close()
     return ({**{f"first_{k}": v for k, v in first.items()},
              "next_ms": 1000 * statistics.median(nexts),
              "switch_ms": 1000 * statistics.median(switches)}, rows)
 
 
-async def worker(ctx, base: str, run: str, seed: int, deadline: float,
+async def worker(ctx, base: str, run: str, seed: int, deadline: float, reload: bool,
                  times: list[tuple[str, float]], errors: list[str]) -> None:
+    """One person: the inspector (three "next ▶") and the dashboard (three benchmark
+    switches), in turns. With ``reload`` every visit is a full document load (``goto``);
+    otherwise the session loads the app once and then moves between the two pages with the
+    sidebar, as a person does."""
     rng = random.Random(seed)
     page = ctx.pages[0]
+    sentence = f"({_SENTENCE})() !== ''"
+    on_inspector = rng.random() < 0.5
+    first = True
     try:
         while time.monotonic() < deadline:
             try:
-                if rng.random() < 0.5:  # the worst sentence first, then three more
-                    times.append(("load inspector",
-                                  await open_page(page, base, f"inspector?run={run}")))
+                if on_inspector:  # the worst sentence first (or where it was left), 3 more
+                    if reload or first:
+                        times.append(("load inspector",
+                                      await open_page(page, base, f"inspector?run={run}")))
+                    else:
+                        times.append(("open inspector", await open_in_app(page, "inspector",
+                                                                          sentence)))
                     for _ in range(3):
                         times.append(("next ▶", await next_sentence(page)))
                 else:
-                    times.append(("load dashboard", await open_page(page, base, "dashboard")))
+                    if reload or first:
+                        times.append(("load dashboard", await open_page(page, base,
+                                                                         "dashboard")))
+                    else:
+                        times.append(("open dashboard", await open_in_app(page, "dashboard")))
                     for name in rng.sample(BENCHMARKS, 3):
                         times.append(("benchmark switch", await switch_benchmark(page, name)))
                 if await has_exception(page):
                     errors.append(f"session {seed}: exception shown")
             except Exception as exc:  # noqa: BLE001 - a timeout or crash is an error here
                 errors.append(f"session {seed}: {type(exc).__name__}: {str(exc)[:120]}")
+                reload_next = True  # start over from a clean document
+            else:
+                reload_next = False
+            first = reload_next
+            on_inspector = not on_inspector
     finally:
         await ctx.close()
 
 
-async def measure(base: str, sessions: int, seconds: float, repeat: int, warm: bool) -> dict:
+async def concurrent(browser, base: str, run: str, sessions: int, seconds: float, warm: bool,
+                     reload: bool, meter: "Meter") -> dict:
+    """``sessions`` people working at once for ``seconds`` (see :func:`worker`)."""
+    times: list[tuple[str, float]] = []
+    errors: list[str] = []
+    contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000})
+                for _ in range(sessions)]
+    for ctx in contexts:
+        page = await ctx.new_page()
+        if warm:  # a returning visitor: the app's scripts are in the browser's cache
+            await open_page(page, base, f"inspector?run={run}")
+            await open_page(page, base, "dashboard")
+    import psutil
+
+    def busy() -> float:
+        t = psutil.cpu_times()
+        return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+    async def sample() -> None:  # see renderers that start and exit within the phase
+        while time.monotonic() < deadline:
+            meter.cpu()
+            await asyncio.sleep(0.5)
+
+    before, machine0 = meter.cpu(), busy()
+    deadline = time.monotonic() + seconds
+    t0 = time.monotonic()
+    await asyncio.gather(sample(), *(worker(ctx, base, run, k, deadline, reload, times, errors)
+                                     for k, ctx in enumerate(contexts)))
+    after, machine1 = meter.cpu(), busy()
+    wall = time.monotonic() - t0
+    for e in errors[:10]:
+        print("error:", e, file=sys.stderr)
+    return {"times": times, "errors": len(errors), "cpu_machine_s": machine1 - machine0,
+            "cpu_capacity_s": wall * (psutil.cpu_count() or 1),
+            **{k: after[k] - before[k] for k in before}}
+
+
+async def measure(base: str, sessions: int, seconds: float, repeat: int, warm: bool,
+                  modes: tuple[bool, ...]) -> dict:
+    """The session alone, then the concurrent sessions once per mode (``reload`` or not)."""
     from playwright.async_api import async_playwright
 
     run = demo_run()
@@ -265,33 +346,18 @@ async def measure(base: str, sessions: int, seconds: float, repeat: int, warm: b
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
         try:
-            warm = await browser.new_context()  # warm the server's caches once
-            page = await warm.new_page()
+            warm_ctx = await browser.new_context()  # warm the server's caches once
+            page = await warm_ctx.new_page()
             for path in PAGES:  # (the playground loads its models on its first visit)
                 await open_page(page, base, path)
             await open_page(page, base, f"inspector?run={run}")
-            await warm.close()
+            await warm_ctx.close()
             single, rows = await alone(browser, base, run, meter, repeat)
-            times: list[tuple[str, float]] = []
-            errors: list[str] = []
-            contexts = [await browser.new_context(viewport={"width": 1400, "height": 1000})
-                        for _ in range(sessions)]
-            for ctx in contexts:
-                page = await ctx.new_page()
-                if warm:  # a returning visitor: the app's scripts are in the browser's cache
-                    await open_page(page, base, f"inspector?run={run}")
-                    await open_page(page, base, "dashboard")
-            before = meter.cpu()
-            deadline = time.monotonic() + seconds
-            await asyncio.gather(*(worker(ctx, base, run, k, deadline, times, errors)
-                                   for k, ctx in enumerate(contexts)))
-            after = meter.cpu()
+            phases = {reload: await concurrent(browser, base, run, sessions, seconds, warm,
+                                               reload, meter) for reload in modes}
         finally:
             await browser.close()
-    for e in errors[:10]:
-        print("error:", e, file=sys.stderr)
-    cpu = {k: after[k] - before[k] for k in before}
-    return {"single": single, "rows": rows, "times": times, "errors": len(errors), **cpu}
+    return {"single": single, "rows": rows, "phases": phases}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -331,6 +397,18 @@ def latency_table(times: list[tuple[str, float]]) -> list[str]:
     return out
 
 
+def summary(sessions: int, seconds: float, phase: dict) -> list[str]:
+    times = [t for _, t in phase["times"]]
+    n = max(len(times), 1)
+    return latency_table(phase["times"]) + [
+        f"{sessions} sessions for {seconds:.0f} s: {len(times)} pages, {phase['errors']} "
+        f"error(s); CPU used: app server {phase['cpu_server_s']:.0f} s "
+        f"({1000 * phase['cpu_server_s'] / n:.0f} ms per page), browser "
+        f"{phase['cpu_browser_s']:.0f} s ({1000 * phase['cpu_browser_s'] / n:.0f} ms per "
+        f"page), the whole machine {phase['cpu_machine_s']:.0f} of "
+        f"{phase['cpu_capacity_s']:.0f} core-seconds"]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=8)
@@ -341,29 +419,38 @@ def main(argv: list[str] | None = None) -> int:
                     help="returning visitors: each session's browser context opens the "
                          "inspector and the dashboard once before the measured seconds (by "
                          "default all sessions start with an empty browser cache at once)")
+    ap.add_argument("--navigation", choices=("app", "reload", "both"), default="both",
+                    help="how the concurrent sessions move between pages: with the app's "
+                         "sidebar after one full load (app), with a full document load every "
+                         "time (reload), or one phase of each (both; the last line reports "
+                         "app, the line before it reload)")
     args = ap.parse_args(argv)
+    modes = {"app": (False,), "reload": (True,), "both": (True, False)}[args.navigation]
     with tempfile.TemporaryDirectory() as tmp:
         with serve(Path(tmp), env={"PROJ_RUNS": str(Path(tmp) / "user-runs"),
                                    "PROJ_READ_ONLY": "1"}) as base:
             r = asyncio.run(measure(base, args.sessions, args.seconds, args.repeat,
-                                    args.warm))
+                                    args.warm, modes))
     firsts = {k[6:]: v for k, v in r["single"].items() if k.startswith("first_")}
-    times = [t for _, t in r["times"]]
     print("\n".join(counters_table(r["rows"])))
-    print("\n".join(latency_table(r["times"])))
     print("first load per page (s): " + ", ".join(f"{k} {v:.2f}" for k, v in firsts.items()))
-    n = max(len(times), 1)
-    print(f"{args.sessions} sessions for {args.seconds:.0f} s: {len(times)} pages; CPU used: "
-          f"app server {r['cpu_server_s']:.0f} s ({1000 * r['cpu_server_s'] / n:.0f} ms per "
-          f"page), browser {r['cpu_browser_s']:.0f} s ({1000 * r['cpu_browser_s'] / n:.0f} ms "
-          f"per page) (of {2 * args.seconds:.0f} core-seconds on 2 cores, shared with "
-          f"anything else running)")
     warm = " warm=1" if args.warm else ""
-    print(f"sessions={args.sessions}{warm} p95_page_s={pct(times, 0.95):.2f} "
-          f"p50_page_s={pct(times, 0.5):.2f} errors={r['errors']} "
-          f"first_load_max_s={max(firsts.values()):.2f} "
-          f"next_sentence_ms={r['single']['next_ms']:.0f} "
-          f"dashboard_switch_ms={r['single']['switch_ms']:.0f}")
+    last = ""
+    for reload, phase in r["phases"].items():
+        how = "reload" if reload else "app"
+        print(f"-- concurrent, navigation={how}: " + (
+            "every visit a full document load" if reload else
+            "one full load per session, then the sidebar"))
+        print("\n".join(summary(args.sessions, args.seconds, phase)))
+        times = [t for _, t in phase["times"]]
+        last = (f"sessions={args.sessions}{warm} p95_page_s={pct(times, 0.95):.2f} "
+                f"p50_page_s={pct(times, 0.5):.2f} errors={phase['errors']} "
+                f"first_load_max_s={max(firsts.values()):.2f} "
+                f"next_sentence_ms={r['single']['next_ms']:.0f} "
+                f"dashboard_switch_ms={r['single']['switch_ms']:.0f}")
+        if len(r["phases"]) > 1 and reload:
+            print(f"navigation=reload {last}")
+    print(last)
     return 0
 
 

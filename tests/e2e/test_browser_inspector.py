@@ -76,6 +76,26 @@ def test_inspector_renders_and_next_updates_the_url(goto, e2e_runs, artifacts) -
     assert not page.evaluate(_PLOTLY_LOADED), "the default inspector must not load Plotly"
 
 
+def test_back_from_the_dashboard_the_inspector_is_where_it_was_left(goto, e2e_runs) -> None:
+    """Moving between pages with the sidebar (no document reload) keeps the inspector's run and
+    sentence: the way bench/app_load.py's sessions work by default."""
+    _, ids = e2e_runs
+    page = goto(f"inspector?run={ids['pt-prefix']}&sid=demo/pt/test:7&sort=index",
+                "Sentence demo/pt/test:7")
+    page.get_by_role("button", name="next ▶").click()
+    page.get_by_text("Sentence demo/pt/test:8").wait_for()
+    nav = page.locator('[data-testid="stSidebarNavLink"]')
+    nav.and_(page.locator('[href$="/dashboard"]')).click()
+    page.wait_for_function("() => location.pathname.endsWith('/dashboard')")
+    page.locator('[data-testid="stHeading"]').get_by_text("Dashboard").first.wait_for()
+    nav.and_(page.locator('[href$="/inspector"]')).click()
+    page.get_by_text("Sentence demo/pt/test:8").wait_for()
+    page.wait_for_function("() => location.search.includes('test%3A8')")
+    params = _params(page.url)
+    assert params["run"] == ids["pt-prefix"] and params["sid"] == "demo/pt/test:8"
+    page.locator(".pi-links svg text.w-s").first.wait_for()
+
+
 def test_clicking_a_word_highlights_its_links(goto, e2e_runs, idle, artifacts) -> None:
     _, ids = e2e_runs
     page = goto(f"inspector?run={ids['pt-union']}&sid=demo/pt/test:3&view=rows",

@@ -179,8 +179,10 @@ def test_uploaded_markup_token_renders_as_text(goto, page, tmp_path, artifacts) 
 @pytest.mark.models
 def test_playground_renders_projection(app_url, page, artifacts) -> None:
     page.goto(f"{app_url}/playground")  # the first visit loads the offline models
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=180_000)
+    page.locator(".pi-links svg line.link").first.wait_for(timeout=180_000)  # the drawing
     page.wait_for_selector(IDLE, timeout=180_000)
     _no_exception(page)
     assert "entities projected" in page.inner_text("body")
+    assert page.locator(".pi-links svg line.link").count() >= 3
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # none by default
     page.screenshot(path=str(artifacts / "playground.png"), full_page=True)

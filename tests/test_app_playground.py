@@ -26,18 +26,24 @@ def _page(**state) -> AppTest:
     return at
 
 
+def _drawings(at: AppTest) -> list:
+    """The alignment drawings on the page: SVGs or (with "Interactive figure") Plotly charts."""
+    return [m for m in at.markdown if 'class="pi-links"' in m.value] + list(
+        at.get("plotly_chart"))
+
+
 def test_markup_error_is_shown_without_models_or_traceback() -> None:
     at = _page(pg_source="[PER Angela Merkel visited Paris")
     errors = [e.value for e in at.error]
     assert any("English sentence" in e and "character 1 is never closed" in e for e in errors)
-    assert not at.get("plotly_chart")  # nothing projected, no model loaded
+    assert not _drawings(at)  # nothing projected, no model loaded
     assert at.multiselect(key="pg_aligners").value == [ME5[0]]
 
 
 def test_empty_translation_asks_for_one() -> None:
     at = _page(pg_source="[PER Ana] sings", pg_target="   ")
     assert any("type a translation" in e.value for e in at.error)
-    assert not at.get("plotly_chart")
+    assert not _drawings(at)
 
 
 ME5_SPECS = ["me5-small:itermax", "me5-small:inter", "me5-small:mwmf", "me5-small:awesome"]
@@ -75,7 +81,7 @@ def test_aligner_choices_offer_eflomal_only_with_a_corpus(tmp_path, monkeypatch)
 def test_live_projection_with_offline_models() -> None:
     at = _page()
     assert not at.error, [e.value for e in at.error]
-    svgs = [m.value for m in at.markdown if 'class="pi-links"' in m.value]
+    svgs = [m.value for m in _drawings(at)]
     assert len(svgs) == 1 and svgs[0].count('<line class="link') >= 3, "the links are drawn"
     assert not at.get("plotly_chart")  # the static drawing needs no figure library
     html = " ".join(h.value for h in at.get("html"))
@@ -84,7 +90,7 @@ def test_live_projection_with_offline_models() -> None:
     at.multiselect(key="pg_aligners").select(ME5[1]).run()
     at.multiselect(key="pg_methods").select("candidates-ngram-greedy").run()
     assert not at.exception and not at.error
-    assert len([m for m in at.markdown if 'class="pi-links"' in m.value]) == 2
+    assert len(_drawings(at)) == 2
     # "Interactive figure" in one tab swaps its drawing for a Plotly figure with traces
     toggle = next(t for t in at.toggle if t.key.startswith(S.PG_INTERACTIVE))
     toggle.set_value(True).run()

@@ -8,7 +8,7 @@ metrics layouts and their fallbacks (older runs keep some fields only in ``confi
 Names a person reads:
 
 - ``benchmark``: the evaluation set as researchers call it (Europarl-NER, XTREME / WikiANN,
-  MasakhaNER2, CoNLL-2003 DeepL, the demo corpus, uploads);
+  MasakhaNER2, CoNLL-2003 DeepL, CoNLL-2003 (the English test), the demo corpus, uploads);
 - ``family``: the pipeline family of the paper's tables (model transfer, heuristic, n-gram
   candidates, NER candidates, back-translation, EasyProject markers, training on projection,
   imported);
@@ -31,6 +31,8 @@ BENCHMARKS = {
     "wikiann_panx_dev": "XTREME / WikiANN",
     "masakhaner2": "MasakhaNER2",
     "conll2003_deepl_projections": "CoNLL-2003 DeepL",
+    "conll2003": "CoNLL-2003",
+    "conll2003_en": "CoNLL-2003",
     "demo": "Demo corpus",
     "upload": "Uploads",
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.runs import list_runs
-from core.summary import FAMILIES, aligner_label, family_of, summarize
+from core.summary import BENCHMARKS, FAMILIES, aligner_label, family_of, summarize
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,8 @@ def test_committed_runs_carry_no_paths_and_the_right_pipeline() -> None:
         assert "/" not in s.label and ":\\" not in s.label, (r.run_id, s.label)
         if s.dataset == "conll2003_deepl_projections":  # English labels onto translations
             assert s.pipeline == "translate-train", r.run_id
+        # the dashboard's benchmark buttons: a name researchers use, never a dataset id
+        assert s.benchmark in BENCHMARKS.values(), (r.run_id, s.dataset)
 
 
 def test_committed_data_files_hold_no_machine_paths() -> None:

@@ -159,7 +159,8 @@ def data_note(sub) -> None:
         if not rows.empty:
             sets = sorted({f"{d} ({s})" if s else d for d, s in
                            zip(rows["dataset"], rows["split"].fillna(""))})
-            parts.append(f"**{who}**: {len(rows)} runs on " + ", ".join(sets))
+            runs = f"{len(rows)} run" + ("" if len(rows) == 1 else "s")
+            parts.append(f"**{who}**: {runs} on " + ", ".join(sets))
     st.caption(" · ".join(parts) + ". Each cell is the best run of that family for the "
                "language; bold marks the best score of the row.")
     if {"wikiann_panx_dev", "wikiann_panx"} <= set(sub["dataset"]):

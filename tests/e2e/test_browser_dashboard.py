@@ -28,7 +28,7 @@ def _no_exception(page) -> None:
 
 
 BENCHMARKS = ("Europarl-NER", "XTREME / WikiANN", "MasakhaNER2", "CoNLL-2003 DeepL",
-              "Demo corpus")
+              "CoNLL-2003", "Demo corpus")
 PAPER_COLUMNS = ("MT paper", "H ours", "H paper", "H Δ", "C-ng ours", "C-ng paper")
 #: every Plotly figure drawn on the page: its traces' types and sizes, its layout's height and
 #: axis tick labels (read from the live chart elements)

@@ -1,9 +1,10 @@
 """``submit --slurm``, ``status`` and ``submit --resume`` (core/cluster), first without a
 cluster (scripts, plans, the merge refusal), then on a real single-node SLURM cluster
 (bench/slurm_cluster.py; in CI a cluster that cannot be installed or started fails the tests,
-elsewhere they skip only when installing is impossible): a 4-shard demo run merged by the dependent job equals the unsharded
-run; a cancelled task is resubmitted alone and computes nothing twice; a bad config is refused
-before anything is submitted."""
+elsewhere they skip only when installing is impossible): a 4-shard demo run merged by the
+dependent job equals the unsharded run; a cancelled task is resubmitted alone and computes
+nothing twice; a cancelled merge with every shard done is resubmitted alone; a bad config is
+refused before anything is submitted."""
 
 from __future__ import annotations
 
@@ -201,6 +202,30 @@ def test_cancelled_task_is_resubmitted_alone_and_nothing_is_computed_twice(
     assert same_run(same_cache_root, runs, run_id)
     ref_root, _ = _reference(tmp_path, ref_cache, monkeypatch, "es")
     assert same_run(ref_root, runs, run_id, tolerance=1e-5)
+
+
+@pytest.mark.slow
+def test_every_shard_done_but_the_merge_cancelled_resubmits_only_the_merge(
+        slurm_cluster, cluster_cache, tmp_path, monkeypatch, capsys) -> None:
+    """What CI once saw: a task cancelled as it started finished anyway, so every shard run
+    exists but the merge job (afterok) was cancelled. Here the merge is cancelled by hand."""
+    cache, _ = cluster_cache
+    monkeypatch.setenv("PROJ_CACHE", str(cache))
+    runs = tmp_path / "runs"
+    state = _submit(runs, "--set", "dataset=demo", "--set", "lang=fr", "--shards", "2")
+    slurm_cluster.run("scancel", state["merges"][0]["job"])  # pending until the array ends
+    rep = cluster.wait(runs, timeout=240, interval=0.5)
+    assert rep.count("done") == 2 and not rep.complete and rep.merge_state == "cancelled"
+    capsys.readouterr()
+    assert main(["--runs", str(runs), "status"]) == 0
+    assert "all shards done but not every run is merged" in capsys.readouterr().out
+    arrays = len(state["arrays"])
+    assert main(["--runs", str(runs), "submit", "--resume"]) == 0
+    assert "resubmitted 0 shard(s); merge job" in capsys.readouterr().out
+    state = cluster.load(runs)
+    assert len(state["arrays"]) == arrays and len(state["merges"]) == 2  # no task ran again
+    rep = cluster.wait(runs, timeout=240, interval=0.5)
+    assert rep.complete and rep.merge_state == "done"
 
 
 @pytest.mark.slow

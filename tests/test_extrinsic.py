@@ -336,6 +336,11 @@ def test_declared_stages_are_checked_and_drive_the_run():
                         run=lambda st: {"kept": [], "extra": 1}),)
     with pytest.raises(ProjectError, match="declared"):
         xp.run_stages(dict.fromkeys(xp.INPUTS), liar)
+    # a stage sees only the fields it declares: an undeclared read fails
+    sneaky = (xp.RunStage("filter", reads=("cfg",), writes=("kept",),
+                          run=lambda st: {"kept": st["work"]}),)
+    with pytest.raises(KeyError, match="work"):
+        xp.run_stages(dict.fromkeys(xp.INPUTS), sneaky)
     # stages run in order and see what earlier ones wrote
     chain = (xp.RunStage("a", reads=("cfg",), writes=("x",), run=lambda st: {"x": 2}),
              xp.RunStage("b", reads=("x",), writes=("y",), run=lambda st: {"y": st["x"] * 3}))

@@ -602,20 +602,22 @@ INPUTS = ("cfg", "runs_root", "models", "datasets_root", "ids", "progress", "wor
 
 #: Training on projection, stage by stage (the pairs are read inside ``project``).
 STAGES = (
-    RunStage("project", reads=("cfg", "models", "datasets_root", "runs_root", "ids"),
+    RunStage("project", reads=("cfg", "models", "datasets_root", "runs_root", "ids", "progress"),
              writes=("records",), run=_stage_project),
     RunStage("filter", reads=("cfg", "records"), writes=("kept", "filter_counts"),
              run=_stage_filter),
-    RunStage("train", reads=("cfg", "kept", "work"), writes=("report", "model"),
-             run=_stage_train),
-    RunStage("evaluate", reads=("cfg", "model", "report", "kept", "filter_counts"),
+    RunStage("train", reads=("cfg", "kept", "work", "datasets_root", "encoder"),
+             writes=("report", "model"), run=_stage_train),
+    RunStage("evaluate", reads=("cfg", "runs_root", "model", "report", "datasets_root", "ids",
+                                "filter_counts", "kept", "progress", "models"),
              writes=("test_run_dir",), run=_stage_evaluate),
 )
 
 
 def check_stages(stages: Sequence[RunStage] = STAGES) -> None:
-    """Every stage reads only the inputs or what an earlier stage writes, and writes what it
-    declares (checked again at run time)."""
+    """Every stage reads only the inputs or what an earlier stage writes (at run time a stage
+    is handed only the fields it declares, so an undeclared read fails), and writes what it
+    declares (checked at run time)."""
     have = set(INPUTS)
     for stage in stages:
         missing = set(stage.reads) - have
@@ -630,7 +632,7 @@ def run_stages(state: dict[str, Any], stages: Sequence[RunStage] = STAGES) -> di
     """Run the stages in order on ``state`` (a dict holding :data:`INPUTS`)."""
     check_stages(stages)
     for stage in stages:
-        out = stage.run(state)
+        out = stage.run({k: state[k] for k in stage.reads})
         if set(out) != set(stage.writes):
             raise ProjectError(f"training on projection: stage {stage.name!r} wrote "
                                f"{sorted(out)}, declared {sorted(stage.writes)}",

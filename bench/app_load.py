@@ -188,6 +188,8 @@ class Meter:
         self.server = [p for p in psutil.process_iter(["cmdline"])
                        if "streamlit" in " ".join(p.info["cmdline"] or [])
                        and f"--server.port {port}" in " ".join(p.info["cmdline"] or [])]
+        if not self.server:  # the server's CPU would read as zero
+            raise SystemExit(f"bench: no streamlit process on port {port} to measure")
         self.browser: dict[int, float] = {}  # pid -> CPU seconds when last seen (kept on exit)
 
     def cpu(self) -> dict[str, float]:
@@ -259,43 +261,39 @@ async def worker(ctx, base: str, run: str, seed: int, deadline: float, reload: b
     """One person: the inspector (three "next ▶") and the dashboard (three benchmark
     switches), in turns. With ``reload`` every visit is a full document load (``goto``);
     otherwise the session loads the app once and then moves between the two pages with the
-    sidebar, as a person does."""
+    sidebar, as a person does. The caller closes ``ctx`` (after reading its CPU time)."""
     rng = random.Random(seed)
     page = ctx.pages[0]
     sentence = f"({_SENTENCE})() !== ''"
     on_inspector = rng.random() < 0.5
     first = True
-    try:
-        while time.monotonic() < deadline:
-            try:
-                if on_inspector:  # the worst sentence first (or where it was left), 3 more
-                    if reload or first:
-                        times.append(("load inspector",
-                                      await open_page(page, base, f"inspector?run={run}")))
-                    else:
-                        times.append(("open inspector", await open_in_app(page, "inspector",
-                                                                          sentence)))
-                    for _ in range(3):
-                        times.append(("next ▶", await next_sentence(page)))
+    while time.monotonic() < deadline:
+        try:
+            if on_inspector:  # the worst sentence first (or where it was left), 3 more
+                if reload or first:
+                    times.append(("load inspector",
+                                  await open_page(page, base, f"inspector?run={run}")))
                 else:
-                    if reload or first:
-                        times.append(("load dashboard", await open_page(page, base,
-                                                                         "dashboard")))
-                    else:
-                        times.append(("open dashboard", await open_in_app(page, "dashboard")))
-                    for name in rng.sample(BENCHMARKS, 3):
-                        times.append(("benchmark switch", await switch_benchmark(page, name)))
-                if await has_exception(page):
-                    errors.append(f"session {seed}: exception shown")
-            except Exception as exc:  # noqa: BLE001 - a timeout or crash is an error here
-                errors.append(f"session {seed}: {type(exc).__name__}: {str(exc)[:120]}")
-                reload_next = True  # start over from a clean document
+                    times.append(("open inspector", await open_in_app(page, "inspector",
+                                                                      sentence)))
+                for _ in range(3):
+                    times.append(("next ▶", await next_sentence(page)))
             else:
-                reload_next = False
-            first = reload_next
-            on_inspector = not on_inspector
-    finally:
-        await ctx.close()
+                if reload or first:
+                    times.append(("load dashboard", await open_page(page, base,
+                                                                     "dashboard")))
+                else:
+                    times.append(("open dashboard", await open_in_app(page, "dashboard")))
+                for name in rng.sample(BENCHMARKS, 3):
+                    times.append(("benchmark switch", await switch_benchmark(page, name)))
+            if await has_exception(page):
+                errors.append(f"session {seed}: exception shown")
+        except Exception as exc:  # noqa: BLE001 - a timeout or crash is an error here
+            errors.append(f"session {seed}: {type(exc).__name__}: {str(exc)[:120]}")
+            first = True  # start over from a clean document
+        else:
+            first = False
+        on_inspector = not on_inspector
 
 
 async def concurrent(browser, base: str, run: str, sessions: int, seconds: float, warm: bool,
@@ -317,17 +315,23 @@ async def concurrent(browser, base: str, run: str, sessions: int, seconds: float
         return sum(t) - t.idle - getattr(t, "iowait", 0.0)
 
     async def sample() -> None:  # see renderers that start and exit within the phase
-        while time.monotonic() < deadline:
+        while True:
             meter.cpu()
             await asyncio.sleep(0.5)
 
     before, machine0 = meter.cpu(), busy()
     deadline = time.monotonic() + seconds
     t0 = time.monotonic()
-    await asyncio.gather(sample(), *(worker(ctx, base, run, k, deadline, reload, times, errors)
-                                     for k, ctx in enumerate(contexts)))
+    sampler = asyncio.create_task(sample())
+    # each session finishes the round it is in when the deadline passes: sampled until then,
+    # and its browser context stays open until its CPU time is read below
+    await asyncio.gather(*(worker(ctx, base, run, k, deadline, reload, times, errors)
+                           for k, ctx in enumerate(contexts)))
+    sampler.cancel()
     after, machine1 = meter.cpu(), busy()
     wall = time.monotonic() - t0
+    for ctx in contexts:
+        await ctx.close()
     for e in errors[:10]:
         print("error:", e, file=sys.stderr)
     return {"times": times, "errors": len(errors), "cpu_machine_s": machine1 - machine0,

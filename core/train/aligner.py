@@ -7,8 +7,10 @@ layer-``layer`` vectors (special tokens excluded, each side encoded on its own):
 - ``S = x yᵀ``; ``P_fwd = softmax(S)`` over each row, ``P_bwd = softmax(S)`` over each column;
 - the labels ``A`` are the alignments the *current* model extracts, as at inference
   (``P_fwd > c`` and ``P_bwd > c``, ``c = 1e-3``), computed without gradient;
-- ``loss = -(Σ A·log P_fwd + Σ A·log P_bwd) / (2 Σ A)`` over the links of the batch: both
-  directions' probability mass moves onto the links the model already believes in.
+- the loss moves both directions' probability mass onto the links the model already believes
+  in, averaged over the links of the batch: ``objective="prob"`` (the default)
+  ``1 - (Σ A·P_fwd + Σ A·P_bwd) / (2 Σ A)``, ``"logprob"`` ``-(Σ A·log P_fwd + Σ A·log P_bwd)
+  / (2 Σ A)`` (:func:`self_training_loss`; docs/aligner_adapter.md says why ``prob``).
 
 The encoder's own dropout is off during training (the labels and the loss come from the same
 deterministic forward pass, so a step's labels are exactly the current model's alignments).
@@ -42,10 +44,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from core.errors import ProjectError
-from core.train.ner import STEP_DELAY_ENV, EpochLengthSampler, _session_minutes, write_sums
+from core.models.align_adapter import ALIGN_CONFIG
+from core.train.ner import (STEP_DELAY_ENV, EpochLengthSampler, _session_minutes,
+                            _trainable_state, write_sums)
 from core.train.parallel import Pair
 
-ALIGN_CONFIG = "align_config.json"
 FORMAT = "core-align-lora/1"
 THRESHOLD = 1e-3
 
@@ -226,9 +229,7 @@ def _save_checkpoint(path: Path, model: Any, optim: Any, sched: Any, step: int,
     import torch
 
     state = {"step": step, "history": history, "window": window, "optim": optim.state_dict(),
-             "sched": sched.state_dict(),
-             "trainable": {n: p.detach().clone() for n, p in model.named_parameters()
-                           if p.requires_grad}}
+             "sched": sched.state_dict(), "trainable": _trainable_state(model)}
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
     tmp.replace(path)

@@ -9,8 +9,9 @@ then costs what the plain encoder costs. The signature carries the hash of ``SHA
 step caches never mix alignments of the plain and the fine-tuned encoder, or of two adapters.
 
 Encoder names: ``me5-small-ft`` is the packaged adapter (:data:`PACKAGED`); aligners are
-``me5-small-ft:<method>`` (:mod:`core.aligners.registry`), at the adapter's layer unless a
-``layer=`` setting says otherwise.
+``me5-small-ft:<method>`` (:mod:`core.aligners.registry`). They align at the embedding aligner's
+default layer (8, the packaged adapter's layer) or a ``layer=`` setting: the registry does not
+read the adapter's own layer (:func:`adapter_layer` is not called yet).
 """
 
 from __future__ import annotations

@@ -40,6 +40,17 @@ def test_combination_of_file_and_embedding(tiny_dir, tmp_path) -> None:
     assert set(ext.align(PAIRS)[0].links) <= set(got[0].links)
 
 
+def test_combinations_nest(tmp_path) -> None:
+    f, g = tmp_path / "f.talp", tmp_path / "g.talp"
+    f.write_text("0-0 1-1\n0-0\n", encoding="utf-8")
+    g.write_text("0-0 2-2\n0-1\n", encoding="utf-8")
+    nested = get_aligner(f"union(intersection(file:{f},file:{g}),file:{g})")
+    assert nested.name == "union(intersection(f,g),g)"
+    assert nested.signature.startswith("union(intersection(file:f.talp#")
+    assert [set(x.links) for x in nested.align(PAIRS, indices=[0, 1])] == [
+        {(0, 0), (2, 2)}, {(0, 1)}]
+
+
 @pytest.mark.parametrize("spec, message", [
     ("me5-small", "unknown aligner"),
     ("me5-small:maxmatch", "unknown aligner"),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Union
 
 from core import specs
 from core.errors import ProjectError
@@ -233,15 +233,19 @@ def split_combination(spec: str) -> tuple[str, list[str]] | None:
     return head, args
 
 
-def parse_aligner(spec: str) -> AlignerSpec | tuple[str, list[AlignerSpec]]:
+#: A checked aligner name: one entry's spec, or ``(combination, [A, B])`` whose parts are
+#: checked names themselves (combinations nest: ``union(intersection(A,B),C)``).
+ParsedAligner = Union[AlignerSpec, tuple[str, list["ParsedAligner"]]]
+
+
+def parse_aligner(spec: str) -> ParsedAligner:
     """Check an aligner name against :data:`ALIGNERS` without loading anything: an
-    :class:`AlignerSpec`, or ``(combination, [spec A, spec B])``."""
+    :class:`AlignerSpec`, or ``(combination, [A, B])``."""
     spec = spec.strip()
     combination = split_combination(spec)
     if combination:
         head, args = combination
-        parts = [parse_aligner(a) for a in args]
-        return head, parts  # type: ignore[return-value]
+        return head, [parse_aligner(a) for a in args]
     for entry in ALIGNERS:
         if entry.is_prefix and spec.startswith(entry.key):
             return AlignerSpec(spec, entry, entry.check(spec[len(entry.key):], spec))
@@ -254,16 +258,18 @@ def parse_aligner(spec: str) -> AlignerSpec | tuple[str, list[AlignerSpec]]:
 def get_aligner(spec: str, *, lang: str = "", source_lang: str = "en",
                 datasets_root: str | Path | None = None) -> Any:
     """Build the aligner ``spec`` names (see the module docstring); errors list the forms."""
-    parsed = parse_aligner(spec)
+    return _build(parse_aligner(spec), lang=lang, source_lang=source_lang,
+                  datasets_root=datasets_root)
+
+
+def _build(parsed: ParsedAligner, **where: Any) -> Any:
+    """The aligner of a checked name (a combination builds its parts, checked once)."""
     if isinstance(parsed, tuple):
         from core.aligners.combine import CombinedAligner
 
         head, (a, b) = parsed
-        return CombinedAligner(*(get_aligner(x.text, lang=lang, source_lang=source_lang,
-                                             datasets_root=datasets_root) for x in (a, b)),
-                               how=head)
-    return parsed.entry.build(parsed.parsed, lang=lang, source_lang=source_lang,
-                              datasets_root=datasets_root)
+        return CombinedAligner(_build(a, **where), _build(b, **where), how=head)
+    return parsed.entry.build(parsed.parsed, **where)
 
 
 def method_view(aligner: Any, method: str) -> Any:

@@ -21,9 +21,11 @@ whole (CoNLL test, the 20 MasakhaNER2 test sets, Europarl-NER, the demo corpus, 
 WikiANN pt sentences of the translate-test) except PAN-X dev, where model transfer takes the
 first ``XTREME_CAP`` (500) sentences of each language. The whole PAN-X dev sets (283,000
 sentences, up to 10,000 per language) would take about 1.5 CPU-hours at the tagger's measured
-single-thread speed (55-65 sentences/s on PAN-X, 19 on MasakhaNER2's longer sentences); on the
-shared machine of the session that measured them (2 cores, load 10-25) a larger cap did not fit
-next to the MasakhaNER2 test sets and the full pt translate-test.
+single-thread speed (55-65 sentences/s on PAN-X, 19 on MasakhaNER2's longer sentences; no
+committed command prints these speeds: the committed runs' ``timings`` were taken under load
+or read from the cache). On the shared machine of the session that measured them (2 cores,
+load 10-25) a larger cap did not fit next to the MasakhaNER2 test sets and the full pt
+translate-test.
 ``--limit N`` takes the first N sentences of every set (the run names then end in
 ``-limitN``); ``--conll-limit``, ``--xtreme-limit``, ``--masakhane-limit``, ``--europarl-limit`` and
 ``--pt-limit`` override it for one part (0: the whole set).

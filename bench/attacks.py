@@ -28,9 +28,9 @@ from typing import Any, Callable, Iterator
 
 from core.access import ALLOWED_ENV, AccessDenied, policy_from
 from core.errors import ProjectError
+from core.paths import REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
+APP = str(REPO_ROOT / "app.py")
 SECRETS = [f"svc{k}:x:{1000 + k}:{1000 + k}:SECRET-{k:04d} key=ab{k}cd:/srv/svc{k}:/bin/sh"
            for k in range(6)]
 SECRET_MARK = re.compile(r"SECRET-\d{4}")

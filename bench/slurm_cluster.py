@@ -13,9 +13,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.paths import REPO_ROOT
 
-REPO = Path(__file__).resolve().parent.parent
-SCRIPT = REPO / "scripts" / "slurm_cluster.sh"
+SCRIPT = REPO_ROOT / "scripts" / "slurm_cluster.sh"
 
 
 class Unavailable(RuntimeError):

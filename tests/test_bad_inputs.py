@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.bad_inputs import ROWS, Row, run_row
+from core.paths import REPO_ROOT
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
@@ -17,6 +18,6 @@ def test_bad_input(row: Row, tmp_path: Path) -> None:
 def test_rows_are_unique_and_documented() -> None:
     ids = [r.id for r in ROWS]
     assert len(ids) == len(set(ids))
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "robustness.md").read_text("utf-8")
+    doc = (REPO_ROOT / "docs" / "robustness.md").read_text("utf-8")
     undocumented = [i for i in ids if f"`{i}`" not in doc]
     assert not undocumented, f"rows missing from docs/robustness.md: {undocumented}"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.attacks import (CLEAN, MD_PAYLOAD, MD_RAW, REPO, ROWS, Attack, _no_exception, app,
+from bench.attacks import (CLEAN, MD_PAYLOAD, MD_RAW, ROWS, Attack, _no_exception, app,
                            build_site, environ, run_attack)
 from core.access import ALLOWED_ENV, AccessDenied, markdown_literal, policy_from
 from core.errors import ProjectError
+from core.paths import REPO_ROOT
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
@@ -24,7 +25,7 @@ def test_attack(row: Attack, tmp_path: Path) -> None:
 def test_rows_are_unique_and_documented() -> None:
     ids = [r.id for r in ROWS]
     assert len(ids) == len(set(ids))
-    doc = (REPO / "docs" / "robustness.md").read_text("utf-8")
+    doc = (REPO_ROOT / "docs" / "robustness.md").read_text("utf-8")
     undocumented = [i for i in ids if f"`{i}`" not in doc]
     assert not undocumented, f"rows missing from docs/robustness.md: {undocumented}"
 

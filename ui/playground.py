@@ -1,11 +1,13 @@
 """Offline models for the Playground and Your-data pages, loaded once per server
-(``st.cache_resource``), plus the Playground's session-state keys.
+(``st.cache_resource``), and the Playground's sentence view (session-state keys: ui/state.py).
 
 Aligners offered (all offline):
 
 - ``me5-small:<method>`` — multilingual-e5-small embeddings with SimAlign's ``itermax``,
   ``inter``, ``mwmf`` or AWESoME-style ``awesome`` extraction; one encoder is loaded and shared
   by all four (``EmbeddingAligner.for_method``);
+- ``me5-small-ft:<method>`` — the same methods on me5-small with the packaged alignment
+  adapter, built by the registry (the adapted model is loaded once per process);
 - eflomal, only for languages with an English–X training corpus among the shared datasets
   (:func:`eflomal_available`): ``eflomal:priors`` in the Playground (Dirichlet priors learnt
   once from the corpus, then one sentence aligned in seconds) and the registry's ``eflomal``
@@ -69,8 +71,9 @@ def eflomal_available(lang: str) -> bool:
 
 def aligner_choices(lang: str, *, corpus: bool = False) -> list[str]:
     """The offline aligner specs offered for target language ``lang``: the me5-small methods
-    (plain, then with the alignment adapter), plus eflomal when the language has a training corpus — ``eflomal`` (joint training, the
-    registry's spec) for a corpus (``corpus=True``), ``eflomal:priors`` for one sentence.
+    (plain, then with the alignment adapter), plus eflomal when the language has a training
+    corpus — ``eflomal`` (joint training, the registry's spec) for a corpus (``corpus=True``),
+    ``eflomal:priors`` for one sentence.
     Not in the read-only demo mode: eflomal trains on the corpus and keeps its work on disk."""
     from ui.access import policy
 

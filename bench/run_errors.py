@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.errors import ProjectError  # noqa: E402
-from core.extrinsic.pipeline import read_records, training_matches  # noqa: E402
+from core.extrinsic.pipeline import read_records  # noqa: E402
 from core.runs import read_manifest, run_dir  # noqa: E402
 
 
@@ -56,6 +56,16 @@ def errors(root: Path, test_id: str) -> tuple[dict[str, int], Counter, Counter]:
     return n, missed, spurious
 
 
+def training_counts(root: Path, data_id: str) -> Counter:
+    """Per entity string (words joined by spaces), the projected training sentences holding it
+    as an entity (a sentence counts once per string): the counts of the inspector's exact-string
+    search (:func:`core.extrinsic.pipeline.training_matches`), uncapped, in one pass."""
+    counts: Counter = Counter()
+    for r in read_records(root, data_id):
+        counts.update({" ".join(r.target.words[s.start:s.end]) for s in r.predicted})
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=Path, required=True)
@@ -79,13 +89,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(root: Path, run_id: str, lang: str, top: int, data_id: str | None) -> None:
     n, missed, spurious = errors(root, run_id)
+    trained = training_counts(root, data_id) if data_id else None
     print(f"== {lang} {run_id}: gold {n['gold']}, predicted {n['predicted']}, "
           f"correct {n['correct']}")
     for title, counter in (("missed", missed), ("spurious", spurious)):
         print(f"  most {title} (text, label, times"
               + (", as an entity in training):" if data_id else "):"))
         for (text, label), count in counter.most_common(top):
-            found = f"  {len(training_matches(root, data_id, text))}" if data_id else ""
+            found = f"  {trained[text]}" if trained is not None else ""
             print(f"    {text!r:32} {label:4} {count:4}{found}")
 
 

@@ -51,6 +51,16 @@ def test_combinations_nest(tmp_path) -> None:
         {(0, 0), (2, 2)}, {(0, 1)}]
 
 
+def test_a_file_aligner_signs_the_content_it_read(tmp_path) -> None:
+    f = tmp_path / "f.talp"
+    f.write_text("0-0\n0-0\n", encoding="utf-8")
+    ext = get_aligner(f"file:{f}")
+    sig = ext.signature
+    f.write_text("0-1\n0-1\n", encoding="utf-8")  # changed after it was read
+    assert ext.signature == sig and ext.align(PAIRS)[0].links == ((0, 0),)
+    assert get_aligner(f"file:{f}").signature != sig
+
+
 @pytest.mark.parametrize("spec, message", [
     ("me5-small", "unknown aligner"),
     ("me5-small:maxmatch", "unknown aligner"),

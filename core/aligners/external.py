@@ -29,15 +29,12 @@ class ExternalAligner:
         if not self.path.is_file():
             raise ProjectError("alignment file not found", path=self.path,
                                hint="give a Pharaoh file with one line per sentence pair")
-        self._alignments = [Alignment(a.links, self.name, a.possible, a.scores)
-                            for a in read_pharaoh(self.path, aligner=self.name)]
-
-    @property
-    def signature(self) -> str:
-        """The file's name and content hash (what the step cache and manifests name)."""
         from core.cache import sha256_file
 
-        return f"file:{self.path.name}#{sha256_file(self.path)[:16]}"
+        #: the file's name and content hash (what manifests name), taken when it is read
+        self.signature = f"file:{self.path.name}#{sha256_file(self.path)[:16]}"
+        self._alignments = [Alignment(a.links, self.name, a.possible, a.scores)
+                            for a in read_pharaoh(self.path, aligner=self.name)]
 
     def __len__(self) -> int:
         """Number of lines (sentence pairs) in the file."""

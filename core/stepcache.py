@@ -99,13 +99,17 @@ class StepCache:
                 encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> list[Any]:
         """``compute`` over ``inputs`` through the cache: each distinct key is computed once
         (those not cached, in one batch), stored as ``encode(output)``; every input's output
-        is ``decode`` of its stored value, so a hit and a fresh result are the same value."""
+        is ``decode`` of its stored value, so a hit and a fresh result are the same value.
+        ``compute`` must return one output per input (else a :class:`RuntimeError`)."""
         keys = [key(x) for x in inputs]
         known = self.get_many(keys)
         todo = [k for k in dict.fromkeys(keys) if k not in known]
         if todo:
-            first = dict(zip(keys, inputs))
-            fresh = {k: encode(out) for k, out in zip(todo, compute([first[k] for k in todo]))}
+            by_key = dict(zip(keys, inputs))
+            outputs = compute([by_key[k] for k in todo])
+            if len(outputs) != len(todo):
+                raise RuntimeError(f"{self.kind}: {len(outputs)} outputs for {len(todo)} inputs")
+            fresh = {k: encode(out) for k, out in zip(todo, outputs)}
             self.put_many(fresh.items())
             known.update(fresh)
         return [decode(known[k]) for k in keys]

@@ -88,3 +88,21 @@ def test_a_held_lock_is_reported_as_busy_not_as_damage(tmp_path, monkeypatch) ->
         holder.close()
     c.put_many([("k", 1)])
     assert c.get_many(["k"]) == {"k": 1}
+
+
+def test_memoize_computes_each_missing_key_once_and_refuses_short_outputs(tmp_path) -> None:
+    c = StepCache("tag", "s", tmp_path)
+    calls: list[list[str]] = []
+
+    def upper(xs: list[str]) -> list[str]:
+        calls.append(list(xs))
+        return [x.upper() for x in xs]
+
+    def memo(xs: list[str]) -> list[str]:
+        return c.memoize(xs, lambda x: x, upper, encode=lambda v: v, decode=lambda v: v)
+
+    assert memo(["a", "b", "a"]) == ["A", "B", "A"] and calls == [["a", "b"]]
+    assert memo(["b", "c"]) == ["B", "C"] and calls[-1] == ["c"]
+    with pytest.raises(RuntimeError, match="1 outputs for 2 inputs"):
+        c.memoize(["x", "y"], lambda x: x, lambda xs: xs[:1], encode=lambda v: v,
+                  decode=lambda v: v)

@@ -139,3 +139,23 @@ def test_back_from_another_page_a_page_is_as_it_was_left(runs, monkeypatch, tmp_
     at.query_params.update({"run": ids["pt-prefix"]})
     at.run()
     assert at.selectbox(key=S.INSP_RUN).value == ids["pt-prefix"]
+
+
+def test_a_link_back_to_the_run_last_shown_opens_that_run(runs, monkeypatch, tmp_path):
+    """The run's widget state is gone after another page, and the link's ``run`` equals the
+    one this page last synced: it must still be taken (not the first run of the list), as
+    the compare page's "Open in the inspector" does after a visit to the inspector."""
+    ids = runs[1]
+    at = app_opener(APP, "pages/inspector.py", runs[0], monkeypatch, tmp_path)(
+        run=ids["pt-prefix"], sid="demo/pt/test:3", view="matrix")
+    assert at.selectbox(key=S.INSP_RUN).options[0] != ids["pt-prefix"]  # not the fallback
+    _visit(at, "pages/compare.py")
+    at.switch_page("pages/inspector.py")
+    at.query_params.clear()
+    at.query_params.update({"run": ids["pt-prefix"], "sid": "demo/pt/test:5",
+                            "view": "matrix"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key=S.INSP_RUN).value == ids["pt-prefix"]
+    assert at.selectbox(key=S.INSP_SID).value == "demo/pt/test:5"
+    assert at.radio(key=S.INSP_VIEW).value == "matrix"

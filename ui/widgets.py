@@ -102,7 +102,8 @@ def resume(page: str, table: Sequence[state.Param]) -> None:
 def sync(page: str, table: Sequence[state.Param],
          options: Mapping[str, Sequence[Any] | None], notes: list[str]) -> dict[str, Any]:
     """Copy the URL values of the parameters named in ``options`` that changed since this page
-    last synced them into their session-state keys, before their widgets are drawn.
+    last synced them, or whose session-state key is gone (a widget's state is dropped while
+    another page is shown), into their session-state keys, before their widgets are drawn.
 
     ``options[name]`` holds the valid values the page's data allows (``None``: the table's
     own ``options``, or any value). Invalid values are left out, with a message appended to
@@ -113,10 +114,13 @@ def sync(page: str, table: Sequence[state.Param],
     taken: dict[str, Any] = {}
     for name, valid in options.items():
         p = by_name[name]
-        if p.key not in st.session_state and p.default is not None:
+        missing = p.key not in st.session_state
+        if missing and p.default is not None:
             st.session_state[p.key] = copy(p.default)
         valid = valid if valid is not None else p.options
         raw = _changed(page, name)
+        if raw is None and missing:  # e.g. a link back to the run this page last showed
+            raw = st.query_params.get(name)
         if raw is None:
             continue
         try:

@@ -118,6 +118,24 @@ def test_a_new_encoder_entry_is_an_aligner_for_every_method(tiny_dir, monkeypatc
         get_aligner("other-enc:itermax")
 
 
+def _tiny_adapter(arg: str, **options):
+    """An encoder that, like an alignment adapter, says which layer it was trained at."""
+    from dataclasses import replace
+
+    return replace(_tiny_encoder(arg, **options), layer=5)
+
+
+def test_an_encoder_with_a_training_layer_aligns_there(tiny_dir, monkeypatch) -> None:
+    """me5-small-ft aligns at its adapter's layer (align_config.json), not the default 8."""
+    from core.models import registry as models
+
+    _TINY["dir"] = tiny_dir
+    entry = models.Entry("tiny-ft", f"{__name__}:_tiny_adapter", "test adapter")
+    monkeypatch.setitem(models.REGISTRIES, "encoder", (entry, *models.ENCODERS))
+    assert get_aligner("tiny-ft:itermax").layer == 5
+    assert get_aligner("tiny-ft:itermax:layer=3").layer == 3  # a setting still wins
+
+
 def test_parse_aligner_checks_names_without_loading(tmp_path) -> None:
     from core.aligners.registry import parse_aligner
 

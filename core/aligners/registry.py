@@ -100,6 +100,8 @@ def _build_embedding(parsed: tuple[str, str, dict[str, Any]], **_: Any) -> Any:
 
     encoder, method, settings = parsed
     enc = _load_encoder(encoder)
+    if getattr(enc, "layer", None) is not None:  # an adapter aligns at its training layer
+        settings = {"layer": enc.layer, **settings}
     return EmbeddingAligner(enc.model, enc.tokenizer, methods=(method,),
                             name=encoder.removeprefix("hub:"),
                             encoder_signature=encoder_signature(encoder, enc), **settings)

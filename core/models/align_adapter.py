@@ -9,9 +9,9 @@ then costs what the plain encoder costs. The signature carries the hash of ``SHA
 step caches never mix alignments of the plain and the fine-tuned encoder, or of two adapters.
 
 Encoder names: ``me5-small-ft`` is the packaged adapter (:data:`PACKAGED`); aligners are
-``me5-small-ft:<method>`` (:mod:`core.aligners.registry`). They align at the embedding aligner's
-default layer (8, the packaged adapter's layer) or a ``layer=`` setting: the registry does not
-read the adapter's own layer (:func:`adapter_layer` is not called yet).
+``me5-small-ft:<method>`` (:mod:`core.aligners.registry`). They align at the layer the adapter
+was trained at (``align_config.json``; 8 for the packaged one) unless a ``layer=`` setting says
+otherwise.
 """
 
 from __future__ import annotations
@@ -80,7 +80,3 @@ def adapter_signature(name: str) -> str:
     meta = read_config(directory)
     return (f"align-adapter:{directory.name}#{verify(directory, 'alignment adapter')}"
             f"|{meta.get('encoder_signature', meta.get('encoder'))}")
-
-
-def adapter_layer(name: str) -> int:
-    return int(read_config(adapter_dir(name))["layer"])

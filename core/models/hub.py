@@ -172,6 +172,9 @@ class HubEncoder:
     model: Any
     tokenizer: Any
     device: str
+    #: the layer this encoder is meant to align at (an alignment adapter's training layer);
+    #: ``None``: the embedding aligner's default
+    layer: int | None = None
 
 
 def load_hub_encoder(ref: str, *, allow_download: bool | None = None,

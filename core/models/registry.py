@@ -257,9 +257,9 @@ def _me5_ft(arg: str, *, device: str | None = None) -> Any:
     from core.models.hub import HubEncoder, pick_device
 
     dev = pick_device(device)
-    model, tokenizer, _meta, signature = load_adapter("me5-small-ft", device=dev)
+    model, tokenizer, meta, signature = load_adapter("me5-small-ft", device=dev)
     return HubEncoder(name="me5-small-ft", signature=signature, model=model,
-                      tokenizer=tokenizer, device=dev)
+                      tokenizer=tokenizer, device=dev, layer=int(meta["layer"]))
 
 
 def _hub_encoder(arg: str, **options: Any) -> Any:

@@ -366,8 +366,10 @@ def cmd_train_aligner(args: argparse.Namespace) -> int:
     from core.train.aligner import AlignTrainConfig, train
 
     keys = AlignTrainConfig.__dataclass_fields__
-    cfg = AlignTrainConfig(**{k: v for k, v in vars(args).items()
-                              if k in keys and v is not None and k != "sizes"})
+    values = {k: v for k, v in vars(args).items()
+              if k in keys and v is not None and k != "sizes"}
+    values["datasets"] = str(args.datasets)  # the global --datasets (a Path)
+    cfg = AlignTrainConfig(**values)
     cfg.sizes = dict(_settings_pairs(args.size or []))
     report = train(cfg)
     dev = report.get("dev", {})
@@ -555,7 +557,6 @@ def build_parser() -> argparse.ArgumentParser:
     ta.add_argument("--pairs", help="JSONL pairs instead of the offline sources")
     ta.add_argument("--size", action="append", metavar="NAME=COUNT",
                     help="sample sizes (core/train/parallel.py Sizes), e.g. menyo=400")
-    ta.add_argument("--datasets", help="datasets root (default $PROJ_DATASETS)")
     ta.add_argument("--objective", choices=("prob", "logprob"))
     for name, typ in (("layer", int), ("epochs", float), ("batch-size", int), ("lr", float),
                       ("lora-r", int), ("lora-alpha", int), ("max-subwords", int),

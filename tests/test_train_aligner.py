@@ -332,3 +332,7 @@ def test_cli_passes_the_layer_scan_settings(tmp_path, monkeypatch, capsys) -> No
     assert cfg.pairs == "" and cfg.dev  # pairs sampled from the sources, dev scored
     out = capsys.readouterr().out
     assert "pairs=623" in out and "dev_before=93.33" in out and "dev_after=92.41" in out
+    # the global --datasets reaches the trainer (a subcommand option of the same name hid it)
+    assert main(["--datasets", str(tmp_path / "corpora"), "train-aligner", "--out",
+                 str(tmp_path / "o")]) == 0
+    assert seen["cfg"].datasets == str(tmp_path / "corpora")

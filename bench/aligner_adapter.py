@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.config import RunConfig  # noqa: E402
 from core.paths import REPO_ROOT, datasets_dir  # noqa: E402
-from core.runs import export_summary, read_run, read_sentences, run_dir  # noqa: E402
+from core.runs import export_summary, read_run, run_dir  # noqa: E402
 
 PLAIN, TUNED = "me5-small", "me5-small-ft"
 ALIGN_METHODS = ("inter", "itermax", "mwmf", "awesome")
@@ -81,11 +81,10 @@ def _limit(args: argparse.Namespace, own: int | None, default: int | None) -> in
 def entity_changes(runs: Path, plain_id: str, tuned_id: str) -> dict[str, int]:
     """Entities fixed / broken and links gained / lost from the plain run to the tuned one
     (sentence by sentence, same ids)."""
-    from core.records import record_from_row
+    from core.export import read_records
 
     def per_sentence(rid: str) -> dict[str, Any]:
-        df = read_sentences(runs, rid)
-        return {str(row["id"]): record_from_row(row) for row in df.to_dict("records")}
+        return {r.id: r for r in read_records(runs, rid)[0]}
 
     a, b = per_sentence(plain_id), per_sentence(tuned_id)
     out = dict.fromkeys(("fixed", "broken", "links_gained", "links_lost", "sentences"), 0)
@@ -226,9 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     eu = report["europarl"]
     mean_gain = sum(gains.values()) / len(gains)
-    print(f"europarl_de_best_f1={eu['de']['best'][TUNED]:.2f} "
-          f"europarl_es_best_f1={eu['es']['best'][TUNED]:.2f} "
-          f"europarl_mean_gain={mean_gain:.2f} pt_translate_test_gain={pt_gain:.2f} "
+    best = "".join(f"europarl_{lang}_best_f1={eu[lang]['best'][TUNED]:.2f} " for lang in eu)
+    print(f"{best}europarl_mean_gain={mean_gain:.2f} pt_translate_test_gain={pt_gain:.2f} "
           f"train_minutes={meta['train_minutes']:.1f}")
     return 0
 

@@ -205,9 +205,12 @@ def test_second_build_reuses_cache_without_hashing(built, monkeypatch) -> None:
 
     monkeypatch.setattr(me5, "sha256_file", counting_sha)
     monkeypatch.setattr(me5, "_convert", lambda *a: pytest.fail("converted again"))
+    me5._source_sha256.cache_clear()  # as in a new process
     assert me5.build_me5(root, progress=lambda f, m: messages.append(m)) == path
     assert messages == ["cached"]
     assert hashed == [me5.source_file().name]  # the source only, none of the converted files
+    assert me5.build_me5(root) == path
+    assert hashed == [me5.source_file().name]  # the unchanged source is not hashed again
     after = weights.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 

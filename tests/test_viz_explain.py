@@ -118,10 +118,10 @@ def test_compare_rows_and_view_for_several_aligners() -> None:
     assert rows[-1] == {"entity": "sentence F1", "A: a": "0.67", "B: b": "1.00"}
     view = build_inspector_view([HEUR, other], ["A: a", "B: b"], focus="e1")
     assert view.layout == "rows" and view.compare == rows
-    names = {t.name for t in view.figure.data}
+    names = {t.name for t in view.links.data}
     assert {"both", "only B: b"} <= names
     # overlaid runs: no projected boxes, source/gold boxes in type colours
-    filled = [t for t in view.figure.data if t.fill == "toself"]
+    filled = [t for t in view.links.data if t.fill == "toself"]
     assert filled and not any("projected" in t.name for t in filled)
     single = build_inspector_view([HEUR])
     assert single.compare == [] and len(single.why) == 3

@@ -172,4 +172,4 @@ def sentence_view(records: list[SentenceRecord], names: list[str], notes: list[s
             view = build_inspector_view([r], [name], focus="", layout=layout, figure=False)
             st.markdown(f"**{md(name)}**")
             st.html(view.html)
-            st.markdown(view.svg, unsafe_allow_html=True)  # escaped by core.viz.links_svg
+            st.markdown(view.links, unsafe_allow_html=True)  # escaped by core.viz.links_svg

@@ -252,15 +252,15 @@ def links_view(view: Any, *, toggle_key: str, figure_key: str, focus_key: str) -
     st.toggle("Interactive figure", key=toggle_key,
               help="Zoom, hover and click a word to highlight its links (loads a figure "
                    "library of a few MB; the drawing below needs none).")
-    if view.figure is None:
+    if isinstance(view.links, str):
         st.caption("Hover a link or a word for details; pick a word or an entity under "
                    "'Highlight links of'.")
         # st.markdown, not st.html: st.html sanitizes with DOMPurify's HTML profile, which
         # drops <svg>; every token in the drawing is escaped by core.viz.links_svg
-        st.markdown(view.svg, unsafe_allow_html=True)
+        st.markdown(view.links, unsafe_allow_html=True)
     else:
         st.caption("Click a word to highlight its links.")
-        show_figure(view.figure, figure_key,
+        show_figure(view.links, figure_key,
                     on_select=focus_from_selection(figure_key, focus_key))
 
 

@@ -479,8 +479,7 @@ class InspectorView:
     """What the inspector draws for one sentence under one or more runs."""
 
     layout: str
-    figure: go.Figure | None  # None when built with ``figure=False``
-    svg: str                  # the same links as a static SVG when built with ``figure=False``
+    links: go.Figure | str  # a Plotly figure, or with ``figure=False`` the static SVG
     html: str
     why: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
@@ -508,7 +507,6 @@ def build_inspector_view(records: Sequence[SentenceRecord], names: Sequence[str]
                  names=names, boxes=boxes, focus_src=fs, focus_tgt=ft, layout=concrete)
     hot_t = set(ft) | {j for i, j in first.alignment.links if i in fs}
     return InspectorView(
-        concrete, links if figure else None, "" if figure else links,
-        record_html(first, highlight_src=sorted(fs), highlight_tgt=sorted(hot_t)),
+        concrete, links, record_html(first, highlight_src=sorted(fs), highlight_tgt=sorted(hot_t)),
         why_rows(first), candidate_rows(first, focused_entity(first, focus)),
         compare_projection_rows(records, names) if len(records) > 1 else [])

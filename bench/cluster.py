@@ -77,7 +77,7 @@ def main() -> None:
                    "--max-running", "2", "--slurm"))
         state = cluster.load(runs)
         cancelled = cancel_first_running(slurm, state["arrays"][0]["job"],
-                                         Path(state["directory"]) / "logs")
+                                         Path(state["directory"]))
         print(f"scancel {state['arrays'][0]['job']}_{cancelled}")
         cluster.wait(runs, timeout=1800, interval=0.5)
         print(core(runs, "status"))

@@ -142,14 +142,18 @@ def _close(x, y, tol: float) -> bool:
     return x == y
 
 
-def cancel_first_running(cluster: Cluster, job: str, logs: Path, timeout: float = 120) -> int:
-    """``scancel`` the first task of array ``job`` whose Python is running (its log in ``logs``
-    starts with the ``run`` line, written to stderr as the run begins); returns its index.
+def cancel_first_running(cluster: Cluster, job: str, submission: Path,
+                         timeout: float = 120) -> int:
+    """``scancel`` the first task of array ``job`` whose Python is running (its log in the
+    ``submission`` directory starts with the ``run`` line, written to stderr as the run
+    begins); returns its index.
 
     A task cancelled in the instant SLURM launches it can outlive the cancel: with
     ``proctrack/linuxproc`` the signal finds no process yet, the job is marked CANCELLED and the
     script runs to the end (seen in CI). Waiting for the log makes the cancel hit a process."""
     import time
+
+    from core.cluster.scripts import task_log
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -158,7 +162,7 @@ def cancel_first_running(cluster: Cluster, job: str, logs: Path, timeout: float 
             if state != "RUNNING" or "_" not in task:
                 continue
             index = int(task.split("_")[1])
-            log = logs / f"task-{index}.job-{job}.out"
+            log = task_log(submission, index, job)
             text = log.read_text(errors="replace") if log.is_file() else ""
             if text.startswith("run "):
                 cluster.run("scancel", task)

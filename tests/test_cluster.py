@@ -168,7 +168,7 @@ def test_cancelled_task_is_resubmitted_alone_and_nothing_is_computed_twice(
     state = _submit(runs, "--set", "dataset=demo", "--set", "lang=es", "--shards", "3",
                     "--max-running", "2")
     first = state["arrays"][0]["job"]
-    cancelled = cancel_first_running(slurm_cluster, first, Path(state["directory"]) / "logs")
+    cancelled = cancel_first_running(slurm_cluster, first, Path(state["directory"]))
     rep = cluster.wait(runs, timeout=240, interval=0.5)
     run_id = state["cells"][0]["run_id"]
     (run,) = rep.runs

@@ -21,6 +21,15 @@ from core.errors import ProjectError
 #: Passed on to the jobs when set at submit time (models on shared storage, download policy).
 PASSED_ENV = ("HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "TRANSFORMERS_CACHE",
               "PROJ_ALLOW_DOWNLOAD")
+#: An array task's log, in the submission's ``logs/`` (in the script SLURM fills ``%a``, ``%A``).
+TASK_LOG = "task-{task}.job-{job}.out"
+
+
+def task_log(directory: str | Path, task: int | str, job: str) -> Path:
+    """The log of array task ``task`` of array job ``job`` of the submission in ``directory``."""
+    return Path(directory) / "logs" / TASK_LOG.format(task=task, job=job)
+
+
 _TIME_RE = re.compile(r"^(\d+-)?\d+(:\d{1,2}){0,2}$")
 _MEM_RE = re.compile(r"^\d+[KMGT]?$", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.,-]+$")
@@ -150,7 +159,7 @@ def array_script(ctx: Context, cells: Sequence[Cell], shards: int, opts: JobOpti
         f"#   sbatch {shlex.quote(str(ctx.directory / 'array.sbatch'))}",
         f"#SBATCH --job-name=proj-{ctx.submission}",
         f"#SBATCH --array={array_range(range(n), opts.max_running)}",
-        f"#SBATCH --output={ctx.directory / 'logs'}/task-%a.job-%A.out",
+        f"#SBATCH --output={task_log(ctx.directory, '%a', '%A')}",
         *_resources(opts, merge=False),
         "",
         *_preamble(ctx),

@@ -24,7 +24,7 @@ from core.cache import atomic_write_json, atomic_write_text
 from core.cluster import slurm
 from core.cluster.plan import choose_shards, describe, plan_cells
 from core.cluster.scripts import (Context, JobOptions, array_range, array_script, merge_script,
-                                  passed_env)
+                                  passed_env, task_log)
 from core.errors import ProjectError
 from core.paths import REPO_ROOT, cache_dir
 
@@ -246,7 +246,7 @@ def report(runs_root: str | Path, submission: str | None = None,
                 if raw == "COMPLETED":
                     task.detail = "COMPLETED without writing its run"
                 if job:
-                    task.log = str(Path(state["directory"]) / "logs" / f"task-{t}.job-{job}.out")
+                    task.log = str(task_log(state["directory"], t, job))
                 if _exists(root, rid):  # finished while we asked
                     task.state, task.detail = "done", ""
             rs.tasks.append(task)

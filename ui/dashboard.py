@@ -5,8 +5,8 @@
 every session) keyed by the roots and a fingerprint of every run's metrics and manifest files
 (path, mtime, size); a new, deleted or rewritten run changes the fingerprint and reloads.
 Computing the fingerprint is two ``stat`` calls per run (milliseconds over the ~1,200 committed
-runs, timed by hand), so it is
-itself kept for a second: reruns within that second, of any session, reuse it.
+runs, timed by hand), so it is itself kept for a second: reruns within that second, of any
+session, reuse it.
 """
 
 from __future__ import annotations
